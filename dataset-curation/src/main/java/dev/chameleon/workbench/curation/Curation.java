@@ -1,0 +1,294 @@
+package dev.chameleon.workbench.curation;
+
+import dev.chameleon.workbench.curation.images.ImageLimits;
+import dev.chameleon.workbench.curation.images.ImageStore;
+import dev.chameleon.workbench.curation.io.ImportOptions;
+import dev.chameleon.workbench.curation.io.ImportProgress;
+import dev.chameleon.workbench.curation.io.ImportReport;
+import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.curation.model.CategoryRules;
+import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.curation.model.HarmTaxonomy;
+import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.search.SearchIndex;
+import dev.chameleon.workbench.curation.search.SearchPage;
+import dev.chameleon.workbench.curation.search.SearchRequest;
+import dev.chameleon.workbench.curation.snapshot.ExportResult;
+import dev.chameleon.workbench.curation.snapshot.Snapshot;
+import dev.chameleon.workbench.curation.snapshot.SnapshotWriter;
+import dev.chameleon.workbench.curation.store.Dataset;
+import dev.chameleon.workbench.curation.store.DatasetSummary;
+import dev.chameleon.workbench.curation.store.ExampleRow;
+import dev.chameleon.workbench.curation.store.ExampleStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A workspace: the one entry point for curating SFT data.
+ *
+ * <p>A workspace is one folder holding the H2 database ({@code db/}), the content-addressed image store
+ * ({@code images/}), the Lucene index ({@code index/}) and frozen snapshots ({@code snapshots/}). The database
+ * is the source of truth; the index is rebuilt from it where it lags (after a crash, say).
+ */
+public final class Curation implements AutoCloseable {
+
+    /** The environment variable that overrides the default workspace folder. */
+    public static final String WORKSPACE_ENV = "CHAMELEON_WORKSPACE";
+
+    private final Path root;
+    private final ExampleStore store;
+    private final SearchIndex index;
+    private final ImageStore images;
+    private final CategoryRules rules;
+    private final ReentrantLock importLock = new ReentrantLock();
+
+    private Curation(Path root, ExampleStore store, SearchIndex index, ImageStore images, CategoryRules rules) {
+        this.root = root;
+        this.store = store;
+        this.index = index;
+        this.images = images;
+        this.rules = rules;
+    }
+
+    /** The workspace used when none is given: {@code $CHAMELEON_WORKSPACE}, else {@code ./workspace}. */
+    public static Path defaultWorkspace() {
+        String env = System.getenv(WORKSPACE_ENV);
+        return Path.of(env != null && !env.isBlank() ? env : "workspace").toAbsolutePath();
+    }
+
+    /** Opens a workspace, creating it if the folder is new or empty, and brings its search index up to date. */
+    public static Curation open(Path root) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create workspace folder " + root, e);
+        }
+        ExampleStore store = ExampleStore.open(root.resolve("db"));
+        SearchIndex index;
+        try {
+            index = SearchIndex.open(root.resolve("index"));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        Curation c = new Curation(root, store, index, new ImageStore(root.resolve("images"), ImageLimits.defaults()),
+                new CategoryRules(HarmTaxonomy.standard()));
+        c.catchUpIndex();
+        return c;
+    }
+
+    /** Indexes examples the last index commit lacks and replays review changes it missed. */
+    private void catchUpIndex() {
+        if (index.committedMaxId() > store.maxExampleId() || (store.totalExamples() == 0 && index.size() > 0)) {
+            index.clear(); // The index is ahead of the database: it belongs to another database. Rebuild.
+        }
+        long[] max = {index.committedMaxId()};
+        List<Example> batch = new ArrayList<>();
+        String[] batchDataset = {null};
+        store.forEachAfter(index.committedMaxId(), (dataset, e) -> {
+            if (!dataset.equals(batchDataset[0]) || batch.size() >= 2000) {
+                if (!batch.isEmpty()) {
+                    index.put(batchDataset[0], batch);
+                    batch.clear();
+                }
+                batchDataset[0] = dataset;
+            }
+            batch.add(e);
+            max[0] = Math.max(max[0], e.id());
+        });
+        if (!batch.isEmpty()) {
+            index.put(batchDataset[0], batch);
+        }
+        List<Long> dirty = store.dirtyIds();
+        reindex(dirty);
+        index.commit(max[0]);
+        store.clearDirty(dirty);
+    }
+
+    private void reindex(List<Long> ids) {
+        for (Long id : ids) {
+            store.example(id).ifPresent(e -> store.datasetOf(id).flatMap(store::dataset)
+                    .ifPresent(d -> index.put(d.name(), List.of(e))));
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ImageStore images() {
+        return images;
+    }
+
+    public CategoryRules rules() {
+        return rules;
+    }
+
+    public HarmTaxonomy taxonomy() {
+        return rules.taxonomy();
+    }
+
+    ExampleStore store() {
+        return store;
+    }
+
+    SearchIndex index() {
+        return index;
+    }
+
+    // ---- datasets ----------------------------------------------------------------------------------------------
+
+    public Dataset createDataset(String name) {
+        return store.createDataset(name);
+    }
+
+    public List<DatasetSummary> datasets() {
+        return store.datasets().stream().map(store::summary).toList();
+    }
+
+    public Optional<DatasetSummary> dataset(String name) {
+        return store.dataset(name).map(store::summary);
+    }
+
+    /** The dataset by name, or an error that lists the datasets there are. */
+    public Dataset requireDataset(String name) {
+        return store.requireDataset(name);
+    }
+
+    // ---- browsing and search -----------------------------------------------------------------------------------
+
+    /**
+     * Grid rows matching a request, {@code [offset, offset+limit)}. Unfiltered requests page the database by
+     * position; anything else goes through the search index.
+     *
+     * @throws dev.chameleon.workbench.curation.search.QuerySyntaxException for a query that does not parse
+     */
+    public List<ExampleRow> rows(SearchRequest request, long offset, int limit) {
+        Dataset d = store.requireDataset(request.dataset());
+        if (request.isUnfiltered()) {
+            return store.page(d, offset, limit);
+        }
+        SearchPage page = index.search(request, (int) Math.min(offset, Integer.MAX_VALUE), limit);
+        return store.rows(page.ids());
+    }
+
+    /** How many examples match a request. */
+    public long count(SearchRequest request) {
+        Dataset d = store.requireDataset(request.dataset());
+        return request.isUnfiltered() ? store.count(d) : index.count(request);
+    }
+
+    /** Example ids matching a query, best first. */
+    public SearchPage search(SearchRequest request, int offset, int limit) {
+        store.requireDataset(request.dataset());
+        return index.search(request, offset, limit);
+    }
+
+    public Optional<Example> example(long id) {
+        return store.example(id);
+    }
+
+    // ---- review ------------------------------------------------------------------------------------------------
+
+    public Example setStatus(long id, ReviewStatus status) {
+        Example e = store.setStatus(id, status);
+        syncIndex(id, e);
+        return e;
+    }
+
+    /**
+     * Re-categorises an example if its shape fits the new category; otherwise changes nothing.
+     *
+     * @param harmCategory the harm id for Safety (null keeps the current one; ignored and cleared for others)
+     * @return the rules the example would break (empty when the change was made)
+     */
+    public List<String> setCategory(long id, Category category, String harmCategory) {
+        Example current = store.example(id).orElseThrow(() -> new IllegalArgumentException("no example with id " + id));
+        String harm = category == Category.SAFETY ? (harmCategory != null ? harmCategory : current.harmCategory()) : null;
+        Example proposed = current.withCategory(category).withHarmCategory(harm);
+        List<String> problems = rules.problems(proposed);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        Example e = store.setCategory(id, category, harm);
+        syncIndex(id, e);
+        return List.of();
+    }
+
+    private void syncIndex(long id, Example e) {
+        store.datasetOf(id).flatMap(store::dataset).ifPresent(d -> {
+            index.put(d.name(), List.of(e));
+            index.refresh();
+        });
+    }
+
+    /** Makes review changes durable in the index (they already are in the database). */
+    public void flushIndex() {
+        List<Long> dirty = store.dirtyIds();
+        index.commit(index.committedMaxId());
+        store.clearDirty(dirty);
+    }
+
+    // ---- import, export, snapshot ------------------------------------------------------------------------------
+
+    /**
+     * Imports one file (or caption folder, or WebDataset shard) into a dataset, creating the dataset if needed.
+     * Every good record is stored even when others are refused; records already in the dataset are skipped, so
+     * re-running an interrupted import completes it. One import runs at a time per workspace.
+     */
+    public ImportReport importFile(String dataset, Path file, ImportOptions options, ImportProgress progress)
+            throws IOException {
+        importLock.lock();
+        try {
+            Dataset d = store.createDataset(dataset);
+            throw new UnsupportedOperationException("WIP");
+        } finally {
+            importLock.unlock();
+        }
+    }
+
+    /** The problems recorded for an import, all of them. */
+    public List<dev.chameleon.workbench.curation.io.ImportProblem> importProblems(long jobId) {
+        return store.problems(jobId);
+    }
+
+    /** Writes a dataset as canonical JSONL (gzip when the name ends in .gz) with its images beside it. */
+    public ExportResult export(String dataset, Path out) throws IOException {
+        return SnapshotWriter.export(store, images, store.requireDataset(dataset), out);
+    }
+
+    /** Freezes the dataset's accepted examples into a new immutable, versioned snapshot folder. */
+    public Snapshot snapshot(String dataset) throws IOException {
+        Dataset d = store.requireDataset(dataset);
+        return SnapshotWriter.snapshot(store, images, d, root.resolve("snapshots"));
+    }
+
+    public List<ExampleStore.SnapshotRecord> snapshots(String dataset) {
+        return store.snapshots(store.requireDataset(dataset));
+    }
+
+    /** Search index size on disk, in bytes. */
+    public long indexBytes() {
+        return index.diskBytes();
+    }
+
+    @Override
+    public void close() {
+        try {
+            flushIndex();
+        } finally {
+            try {
+                index.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.chameleon.workbench.curation.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The shape each category requires, and detection of a category from structure and content.
+ *
+ * <p>Detection reads structure first (where the images sit), then content (code fences, refusals).
+ * Validation returns every broken rule as a sentence a user can act on; an empty list means valid.
+ */
+public final class CategoryRules {
+
+    private static final Pattern CODE = Pattern.compile(
+            "```|\\bdef \\w+\\(|\\bpublic (static )?\\w+|#include\\s*<|\\bfunction \\w+\\(|\\bclass \\w+[:({]"
+                    + "|\\bimport \\w+|\\bSELECT .+ FROM\\b|console\\.log\\(|\\breturn [^\\n]*;");
+    private static final Pattern REFUSAL = Pattern.compile(
+            "\\b(i can(?:'|no)?t help|i can(?:'|no)?t assist|i cannot (?:help|assist|provide)|i won'?t (?:help|provide)"
+                    + "|i'm not able to help|i am not able to help|i must decline|i'm sorry, but i can)",
+            Pattern.CASE_INSENSITIVE);
+
+    private final HarmTaxonomy taxonomy;
+
+    public CategoryRules(HarmTaxonomy taxonomy) {
+        this.taxonomy = taxonomy;
+    }
+
+    public HarmTaxonomy taxonomy() {
+        return taxonomy;
+    }
+
+    /** Guesses the category of a conversation from where its images are and what its text looks like. */
+    public Category detect(List<Message> messages, String harmCategory) {
+        if (harmCategory != null && !harmCategory.isBlank()) {
+            return Category.SAFETY;
+        }
+        boolean userImage = false;
+        boolean answerImage = false;
+        boolean answerMixes = false;
+        StringBuilder answers = new StringBuilder();
+        for (Message m : messages) {
+            if (m.role() == Role.USER && m.hasImage()) {
+                userImage = true;
+            }
+            if (m.role() == Role.ASSISTANT) {
+                if (m.hasImage()) {
+                    answerImage = true;
+                    if (m.hasText()) {
+                        answerMixes = true;
+                    }
+                }
+                answers.append(m.text()).append('\n');
+            }
+        }
+        if (answerImage) {
+            return answerMixes ? Category.INTERLEAVED_GENERATION : Category.IMAGE_GENERATION;
+        }
+        if (userImage) {
+            return Category.VISUAL_CHAT;
+        }
+        String answerText = answers.toString();
+        if (REFUSAL.matcher(answerText).find()) {
+            return Category.SAFETY;
+        }
+        if (CODE.matcher(answerText).find()) {
+            return Category.CODE;
+        }
+        return Category.TEXT;
+    }
+
+    /** True when an answer reads as a refusal ("I can't help with that."). */
+    public static boolean isRefusal(String text) {
+        return REFUSAL.matcher(text).find();
+    }
+
+    /** Every rule the example breaks, as sentences naming the fix; empty when the example is valid. */
+    public List<String> problems(Example e) {
+        List<String> out = new ArrayList<>();
+        List<Message> ms = e.messages();
+        if (ms.isEmpty()) {
+            out.add("the conversation has no messages");
+            return out;
+        }
+        boolean hasUser = ms.stream().anyMatch(m -> m.role() == Role.USER);
+        boolean hasAnswer = ms.stream().anyMatch(m -> m.role() == Role.ASSISTANT);
+        if (!hasUser) {
+            out.add("the conversation has no user message; add the prompt as a user turn");
+        }
+        if (!hasAnswer) {
+            out.add("the conversation has no assistant message; SFT needs an answer to learn from");
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            Message m = ms.get(i);
+            if (m.parts().isEmpty() || (!m.hasImage() && !m.hasText())) {
+                out.add("message " + (i + 1) + " (" + m.role().wireName() + ") is empty");
+            }
+        }
+        boolean userImage = ms.stream().anyMatch(m -> m.role() == Role.USER && m.hasImage());
+        boolean answerImage = ms.stream().anyMatch(m -> m.role() == Role.ASSISTANT && m.hasImage());
+        boolean answerMixes = ms.stream().anyMatch(m -> m.role() == Role.ASSISTANT && m.hasImage() && m.hasText())
+                || (answerImage && ms.stream().anyMatch(m -> m.role() == Role.ASSISTANT && m.hasText()));
+        switch (e.category()) {
+            case IMAGE_GENERATION -> {
+                if (!answerImage) {
+                    out.add("an Image Generation example needs an image in an assistant answer");
+                }
+            }
+            case VISUAL_CHAT -> {
+                if (!userImage) {
+                    out.add("a Visual Chat example needs an image in a user turn");
+                }
+            }
+            case INTERLEAVED_GENERATION -> {
+                if (!answerImage || !answerMixes) {
+                    out.add("an Interleaved Generation answer must mix text and at least one image");
+                }
+            }
+            case SAFETY -> {
+                String h = e.harmCategory();
+                if (h == null || h.isBlank()) {
+                    out.add("a Safety example needs a harm category; use one of " + taxonomy.ids());
+                } else if (!taxonomy.contains(h)) {
+                    out.add("unknown harm category '" + h + "'; use one of " + taxonomy.ids());
+                }
+            }
+            case TEXT, CODE -> {
+                if (answerImage || userImage) {
+                    out.add("a " + e.category().label() + " example must not contain images; "
+                            + "re-categorise it as Visual Chat, Image Generation or Interleaved Generation");
+                }
+            }
+        }
+        if (e.category() != Category.SAFETY && e.harmCategory() != null && !e.harmCategory().isBlank()) {
+            out.add("only Safety examples carry a harm category (got '" + e.harmCategory().toLowerCase(Locale.ROOT)
+                    + "' on a " + e.category().label() + " example)");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,727 @@
+package dev.chameleon.workbench.curation.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.curation.model.ExampleJson;
+import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.model.Source;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The workspace's H2 database: datasets, examples, import history and snapshots.
+ *
+ * <p>The schema is created and migrated by Flyway from {@code db/migration}. Examples are unique per dataset by
+ * the hash of their conversation, so importing the same file twice adds nothing the second time. Writes happen in
+ * short transactions; a crash loses at most the batch in flight, never a committed one.
+ */
+public final class ExampleStore implements AutoCloseable {
+
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+    private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final String ROW_COLUMNS =
+            "id, seq, category, status, harm_category, preview, text_length, image_count, tags, source_file, source_line";
+    private static final String FULL_COLUMNS =
+            "id, category, status, harm_category, source_file, source_line, tags, metadata, messages";
+
+    private final JdbcConnectionPool pool;
+
+    private ExampleStore(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating and migrating as needed) the database at {@code <dir>/workbench.mv.db}. */
+    public static ExampleStore open(Path dir) {
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("workbench") + ";CACHE_SIZE=65536";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        pool.setMaxConnections(16);
+        try (Connection c = pool.getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            pool.dispose();
+            if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN_1
+                throw new WorkspaceLockedException("the workspace database " + dir + " is open in another "
+                        + "workbench process; stop it (or use another --workspace) and retry", e);
+            }
+            throw new IllegalStateException("cannot open the workspace database in " + dir + ": " + e.getMessage(), e);
+        }
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        return new ExampleStore(pool);
+    }
+
+    @Override
+    public void close() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException ignored) {
+            // Already shut down.
+        }
+        pool.dispose();
+    }
+
+    // ---- datasets ----------------------------------------------------------------------------------------------
+
+    public Dataset createDataset(String name) {
+        String n = validName(name);
+        return tx(c -> {
+            Optional<Dataset> existing = dataset(c, n);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dataset(name, created_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                Instant now = Instant.now();
+                ps.setString(1, n);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    return new Dataset(rs.getLong(1), n, now);
+                }
+            }
+        });
+    }
+
+    public Optional<Dataset> dataset(String name) {
+        return tx(c -> dataset(c, name));
+    }
+
+    public Optional<Dataset> dataset(long id) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset WHERE id = ?")) {
+                ps.setLong(1, id);
+                return one(ps);
+            }
+        });
+    }
+
+    /** The dataset by name, or an error listing the datasets that exist. */
+    public Dataset requireDataset(String name) {
+        return dataset(name).orElseThrow(() -> new IllegalArgumentException("no dataset named '" + name
+                + "'; datasets in this workspace: " + datasets().stream().map(Dataset::name).toList()));
+    }
+
+    public List<Dataset> datasets() {
+        return tx(c -> {
+            List<Dataset> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Dataset(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+                }
+            }
+            return out;
+        });
+    }
+
+    public DatasetSummary summary(Dataset d) {
+        return tx(c -> {
+            Map<Category, Long> byCat = new EnumMap<>(Category.class);
+            Map<ReviewStatus, Long> byStatus = new EnumMap<>(ReviewStatus.class);
+            long total = 0;
+            long withImages = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT category, status, COUNT(*), "
+                    + "SUM(CASE WHEN image_count > 0 THEN 1 ELSE 0 END) FROM example WHERE dataset_id = ? "
+                    + "GROUP BY category, status")) {
+                ps.setLong(1, d.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long n = rs.getLong(3);
+                        byCat.merge(Category.valueOf(rs.getString(1)), n, Long::sum);
+                        byStatus.merge(ReviewStatus.valueOf(rs.getString(2)), n, Long::sum);
+                        total += n;
+                        withImages += rs.getLong(4);
+                    }
+                }
+            }
+            return new DatasetSummary(d, total, byCat, byStatus, withImages);
+        });
+    }
+
+    public long count(Dataset d) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM dataset WHERE id = ?")) {
+                ps.setLong(1, d.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    // ---- examples ----------------------------------------------------------------------------------------------
+
+    /**
+     * Stores the examples that the dataset does not hold yet (by conversation hash), in one transaction.
+     * Duplicates within the batch are skipped too.
+     */
+    public InsertResult insert(Dataset d, List<Example> batch) {
+        return tx(c -> {
+            List<byte[]> hashes = new ArrayList<>(batch.size());
+            for (Example e : batch) {
+                hashes.add(contentHash(e));
+            }
+            Set<HashKey> existing = existingHashes(c, d.id(), hashes);
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM dataset WHERE id = ? FOR UPDATE")) {
+                ps.setLong(1, d.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("dataset " + d.name() + " no longer exists");
+                    }
+                    seq = rs.getLong(1);
+                }
+            }
+            List<Example> inserted = new ArrayList<>();
+            int duplicates = 0;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO example(dataset_id, seq, content_hash, "
+                    + "category, status, harm_category, source_file, source_line, tags, metadata, messages, preview, "
+                    + "text_length, image_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                List<Example> pending = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    Example e = batch.get(i);
+                    if (!existing.add(new HashKey(hashes.get(i)))) {
+                        duplicates++;
+                        continue;
+                    }
+                    ps.setLong(1, d.id());
+                    ps.setLong(2, seq++);
+                    ps.setBytes(3, hashes.get(i));
+                    ps.setString(4, e.category().name());
+                    ps.setString(5, e.status().name());
+                    ps.setString(6, e.harmCategory());
+                    ps.setString(7, truncate(e.source().file(), 1000));
+                    ps.setLong(8, e.source().line());
+                    ps.setString(9, json(new ArrayList<>(e.tags())));
+                    ps.setString(10, json(e.metadata()));
+                    ps.setString(11, ExampleJson.messagesToJson(e.messages()));
+                    ps.setString(12, truncate(preview(e), 300));
+                    ps.setInt(13, e.textLength());
+                    ps.setInt(14, e.imageCount());
+                    ps.addBatch();
+                    pending.add(e);
+                }
+                if (!pending.isEmpty()) {
+                    ps.executeBatch();
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
+                        for (Example e : pending) {
+                            rs.next();
+                            inserted.add(e.withId(rs.getLong(1)));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE dataset SET next_seq = ? WHERE id = ?")) {
+                ps.setLong(1, seq);
+                ps.setLong(2, d.id());
+                ps.executeUpdate();
+            }
+            return new InsertResult(inserted, duplicates);
+        });
+    }
+
+    public Optional<Example> example(long id) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FULL_COLUMNS + " FROM example WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(fullExample(rs)) : Optional.<Example>empty();
+                }
+            }
+        });
+    }
+
+    /** The dataset id an example belongs to. */
+    public Optional<Long> datasetOf(long exampleId) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT dataset_id FROM example WHERE id = ?")) {
+                ps.setLong(1, exampleId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
+                }
+            }
+        });
+    }
+
+    /** Grid rows {@code [offset, offset+limit)} of a dataset in import order: an index range, fast at any depth. */
+    public List<ExampleRow> page(Dataset d, long offset, int limit) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS
+                    + " FROM example WHERE dataset_id = ? AND seq >= ? AND seq < ? ORDER BY seq")) {
+                ps.setLong(1, d.id());
+                ps.setLong(2, offset);
+                ps.setLong(3, offset + limit);
+                return rows(ps);
+            }
+        });
+    }
+
+    /** Grid rows for the given ids, in the given order (ids that no longer exist are left out). */
+    public List<ExampleRow> rows(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS
+                    + " FROM example WHERE id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("BIGINT", ids.toArray()));
+                Map<Long, ExampleRow> byId = new HashMap<>();
+                for (ExampleRow r : rows(ps)) {
+                    byId.put(r.id(), r);
+                }
+                List<ExampleRow> out = new ArrayList<>(ids.size());
+                for (Long id : ids) {
+                    ExampleRow r = byId.get(id);
+                    if (r != null) {
+                        out.add(r);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Streams a dataset's examples in import order, optionally only those with the given status,
+     * and optionally only ids above {@code afterId} (for catching up an index).
+     */
+    public void forEach(Dataset d, ReviewStatus onlyStatus, Consumer<Example> action) {
+        forEach("dataset_id = " + d.id() + (onlyStatus == null ? "" : " AND status = '" + onlyStatus.name() + "'"),
+                "seq", action);
+    }
+
+    /** Streams every example with id above {@code afterId}, with its dataset's name, in id order. */
+    public void forEachAfter(long afterId, java.util.function.BiConsumer<String, Example> action) {
+        Map<Long, String> names = new HashMap<>();
+        datasets().forEach(ds -> names.put(ds.id(), ds.name()));
+        long cursor = afterId;
+        while (true) {
+            final long from = cursor;
+            List<Object[]> chunk = tx(c -> {
+                List<Object[]> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + FULL_COLUMNS
+                        + ", dataset_id FROM example WHERE id > ? ORDER BY id LIMIT 5000")) {
+                    ps.setLong(1, from);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Object[]{fullExample(rs), rs.getLong(10)});
+                        }
+                    }
+                }
+                return out;
+            });
+            if (chunk.isEmpty()) {
+                return;
+            }
+            for (Object[] o : chunk) {
+                Example e = (Example) o[0];
+                action.accept(names.getOrDefault((Long) o[1], "?"), e);
+                cursor = e.id();
+            }
+        }
+    }
+
+    private void forEach(String where, String order, Consumer<Example> action) {
+        long lastSeqOrId = -1;
+        String key = order;
+        while (true) {
+            final long from = lastSeqOrId;
+            List<Object[]> chunk = tx(c -> {
+                List<Object[]> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + FULL_COLUMNS + ", " + key
+                        + " FROM example WHERE " + where + " AND " + key + " > ? ORDER BY " + key + " LIMIT 2000")) {
+                    ps.setLong(1, from);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Object[]{fullExample(rs), rs.getLong(10)});
+                        }
+                    }
+                }
+                return out;
+            });
+            if (chunk.isEmpty()) {
+                return;
+            }
+            for (Object[] o : chunk) {
+                action.accept((Example) o[0]);
+                lastSeqOrId = (Long) o[1];
+            }
+        }
+    }
+
+    public long maxExampleId() {
+        return tx(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM example")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    public long totalExamples() {
+        return tx(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM example")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** Sets the review status and marks the example for re-indexing, in one transaction. */
+    public Example setStatus(long id, ReviewStatus status) {
+        return updateReview(id, "status", status.name());
+    }
+
+    /** Sets the category (after the caller has checked its shape) and marks the example for re-indexing. */
+    public Example setCategory(long id, Category category, String harmCategory) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE example SET category = ?, harm_category = ? WHERE id = ?")) {
+                ps.setString(1, category.name());
+                ps.setString(2, harmCategory);
+                ps.setLong(3, id);
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalArgumentException("no example with id " + id);
+                }
+            }
+            markDirty(c, id);
+            return null;
+        });
+        return example(id).orElseThrow();
+    }
+
+    public Example setTags(long id, Set<String> tags) {
+        return updateReview(id, "tags", json(new ArrayList<>(tags)));
+    }
+
+    private Example updateReview(long id, String column, String value) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE example SET " + column + " = ? WHERE id = ?")) {
+                ps.setString(1, value);
+                ps.setLong(2, id);
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalArgumentException("no example with id " + id);
+                }
+            }
+            markDirty(c, id);
+            return null;
+        });
+        return example(id).orElseThrow();
+    }
+
+    private static void markDirty(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_dirty(example_id) KEY(example_id) VALUES (?)")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Examples changed since the index last committed them. */
+    public List<Long> dirtyIds() {
+        return tx(c -> {
+            List<Long> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT example_id FROM index_dirty")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    public void clearDirty(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_dirty WHERE example_id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("BIGINT", ids.toArray()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---- import jobs -------------------------------------------------------------------------------------------
+
+    public long startImport(Dataset d, String fileName) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_job(dataset_id, file_name, state, "
+                    + "started_at) VALUES (?, ?, 'RUNNING', ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, d.id());
+                ps.setString(2, truncate(fileName, 1000));
+                ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    public void addProblems(long jobId, List<dev.chameleon.workbench.curation.io.ImportProblem> problems) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO import_problem(job_id, file, line, reason) VALUES (?,?,?,?)")) {
+                for (var p : problems) {
+                    ps.setLong(1, jobId);
+                    ps.setString(2, truncate(p.file(), 1000));
+                    ps.setLong(3, p.line());
+                    ps.setString(4, truncate(p.reason(), 4000));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    public void finishImport(long jobId, String state, String format, long records, long imported, long duplicates,
+                             long problems) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE import_job SET state = ?, format = ?, records = ?, "
+                    + "imported = ?, duplicates = ?, problems = ?, finished_at = ? WHERE id = ?")) {
+                ps.setString(1, state);
+                ps.setString(2, format);
+                ps.setLong(3, records);
+                ps.setLong(4, imported);
+                ps.setLong(5, duplicates);
+                ps.setLong(6, problems);
+                ps.setTimestamp(7, Timestamp.from(Instant.now()));
+                ps.setLong(8, jobId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public List<dev.chameleon.workbench.curation.io.ImportProblem> problems(long jobId) {
+        return tx(c -> {
+            List<dev.chameleon.workbench.curation.io.ImportProblem> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT file, line, reason FROM import_problem WHERE job_id = ? ORDER BY id")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new dev.chameleon.workbench.curation.io.ImportProblem(rs.getString(1), rs.getLong(2),
+                                rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------------------------
+
+    public int nextSnapshotVersion(Dataset d) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM snapshot WHERE dataset_id = ?")) {
+                ps.setLong(1, d.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    public void recordSnapshot(Dataset d, int version, String path, String hash, long examples) {
+        tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO snapshot(dataset_id, version, path, "
+                    + "content_hash, examples, created_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setLong(1, d.id());
+                ps.setInt(2, version);
+                ps.setString(3, path);
+                ps.setString(4, hash);
+                ps.setLong(5, examples);
+                ps.setTimestamp(6, Timestamp.from(Instant.now()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Snapshots of a dataset as (version, path, hash, examples), newest first. */
+    public List<SnapshotRecord> snapshots(Dataset d) {
+        return tx(c -> {
+            List<SnapshotRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT version, path, content_hash, examples, created_at "
+                    + "FROM snapshot WHERE dataset_id = ? ORDER BY version DESC")) {
+                ps.setLong(1, d.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SnapshotRecord(d.name(), rs.getInt(1), rs.getString(2), rs.getString(3),
+                                rs.getLong(4), rs.getTimestamp(5).toInstant()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A frozen snapshot as the database records it. */
+    public record SnapshotRecord(String dataset, int version, String path, String contentHash, long examples,
+                                 Instant createdAt) {
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** The hash that identifies an example's conversation within a dataset (first 16 bytes of SHA-256). */
+    public static byte[] contentHash(Example e) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] full = md.digest(ExampleJson.messagesToJson(e.messages()).getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(full, 16);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Set<HashKey> existingHashes(Connection c, long datasetId, List<byte[]> hashes) throws SQLException {
+        Set<HashKey> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT content_hash FROM example WHERE dataset_id = ? AND content_hash = ANY(?)")) {
+            ps.setLong(1, datasetId);
+            ps.setArray(2, c.createArrayOf("BINARY", hashes.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HashKey(rs.getBytes(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private record HashKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashKey k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    private static String preview(Example e) {
+        String p = e.prompt().replace('\n', ' ').strip();
+        return p.isEmpty() ? "(image)" : p;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static String json(Object o) {
+        try {
+            return ExampleJson.MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Example fullExample(ResultSet rs) throws SQLException {
+        try {
+            List<String> tags = ExampleJson.MAPPER.readValue(rs.getString(7), STRING_LIST);
+            Map<String, String> meta = ExampleJson.MAPPER.readValue(rs.getString(8), STRING_MAP);
+            return new Example(rs.getLong(1), ExampleJson.messagesFromJson(rs.getString(9)),
+                    Category.valueOf(rs.getString(2)), new Source(rs.getString(5), rs.getLong(6)),
+                    new LinkedHashSet<>(tags), ReviewStatus.valueOf(rs.getString(3)), rs.getString(4), meta);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("example " + rs.getLong(1) + " has unreadable stored JSON", e);
+        }
+    }
+
+    private static List<ExampleRow> rows(PreparedStatement ps) throws SQLException {
+        List<ExampleRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String tags = rs.getString(9);
+                out.add(new ExampleRow(rs.getLong(1), rs.getLong(2), Category.valueOf(rs.getString(3)),
+                        ReviewStatus.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getInt(7),
+                        rs.getInt(8), tags.equals("[]") ? "" : tags.substring(1, tags.length() - 1).replace("\"", ""),
+                        rs.getString(10) + ":" + rs.getLong(11)));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Dataset> dataset(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset WHERE name = ?")) {
+            ps.setString(1, name);
+            return one(ps);
+        }
+    }
+
+    private static Optional<Dataset> one(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new Dataset(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
+                    : Optional.empty();
+        }
+    }
+
+    static String validName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+            throw new IllegalArgumentException("dataset name '" + name + "' is not allowed; use letters, digits, "
+                    + "'.', '_' and '-' (starting with a letter or digit, at most 200 characters)");
+        }
+        return name;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T tx(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.chameleon.workbench.web;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.server.AppShellSettings;
+import com.vaadin.flow.theme.Theme;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The Spring Boot application behind {@code workbench serve}: the Vaadin UI over one workspace folder.
+ *
+ * <p>Server push (websocket, with long-polling fallback) is part of Vaadin's pre-built bundle, so it needs
+ * no frontend build; background imports report progress through it.
+ */
+@SpringBootApplication
+@Push
+public class WorkbenchApplication implements AppShellConfigurator {
+
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        settings.setPageTitle("Chameleon Workbench");
+    }
+
+    /**
+     * Starts the web server on a workspace and blocks until the JVM shuts down.
+     *
+     * @param workspace   the workspace folder (created when missing)
+     * @param port        the HTTP port; 0 picks a free one
+     * @param bindAddress the address to listen on; 127.0.0.1 keeps the UI reachable from this machine only
+     */
+    public static void serve(Path workspace, int port, String bindAddress) throws InterruptedException {
+        ConfigurableApplicationContext context = start(workspace, port, bindAddress);
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener(event -> {
+            if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (context.isActive()) {
+            closed.await();
+        }
+    }
+
+    /** Starts the web server and returns its context without blocking (for tests and embedding). */
+    public static ConfigurableApplicationContext start(Path workspace, int port, String bindAddress) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("workbench.workspace", workspace.toAbsolutePath().toString());
+        props.put("server.port", port);
+        props.put("server.address", bindAddress == null || bindAddress.isBlank() ? "127.0.0.1" : bindAddress);
+        SpringApplication app = new SpringApplication(WorkbenchApplication.class);
+        // Command-line style arguments outrank application.properties, so the CLI's choices win.
+        return app.run(props.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
+    }
+
+    /** Runs the UI with Spring's own argument handling ({@code mvn spring-boot:run}, IDEs). */
+    public static void main(String[] args) {
+        SpringApplication.run(WorkbenchApplication.class, args);
+    }
+}
