@@ -248,7 +248,7 @@ public final class Curation implements AutoCloseable {
         importLock.lock();
         try {
             Dataset d = store.createDataset(dataset);
-            throw new UnsupportedOperationException("WIP");
+            return new ImportRun(this, d, file, options, progress).run();
         } finally {
             importLock.unlock();
         }

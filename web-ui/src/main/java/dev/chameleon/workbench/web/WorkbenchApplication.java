@@ -3,10 +3,10 @@ package dev.chameleon.workbench.web;
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.server.AppShellSettings;
-import com.vaadin.flow.theme.Theme;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,16 +35,21 @@ public class WorkbenchApplication implements AppShellConfigurator {
      * @param port        the HTTP port; 0 picks a free one
      * @param bindAddress the address to listen on; 127.0.0.1 keeps the UI reachable from this machine only
      */
-    public static void serve(Path workspace, int port, String bindAddress) throws InterruptedException {
+    public static void serve(Path workspace, int port, String bindAddress) {
         ConfigurableApplicationContext context = start(workspace, port, bindAddress);
         CountDownLatch closed = new CountDownLatch(1);
         context.addApplicationListener(event -> {
-            if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+            if (event instanceof ContextClosedEvent) {
                 closed.countDown();
             }
         });
-        if (context.isActive()) {
-            closed.await();
+        try {
+            if (context.isActive()) {
+                closed.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.close();
         }
     }
 

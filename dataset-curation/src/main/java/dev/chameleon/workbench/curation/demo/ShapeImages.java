@@ -21,33 +21,22 @@ import java.util.Random;
  *
  * <p>A picture is one upright shape of one palette colour on a white square, with a small deterministic
  * jitter in size and position. Shapes are never rotated: the reader tells them apart by how much of their
- * bounding box they fill (square 1.0, circle pi/4 = 0.785, triangle 0.5, star 0.33), and a rotated square
- * would fill half its box like a triangle. Drawing is not anti-aliased, so the colours stay flat and the
- * bytes stay identical for a seed.
+ * bounding box they fill (square 1.0, circle pi/4 = 0.785, triangle 0.5, star 0.35) and of their convex hull
+ * (star 0.5, the others nearly 1); a rotated square would fill half its box like a triangle. Drawing is
+ * not anti-aliased, so the colours stay flat and the bytes stay identical for a seed.
  */
 public final class ShapeImages {
 
     /** The side of every demo image, in pixels: small enough for a tiny model on a CPU. */
     public static final int SIZE = 64;
 
-    /** The shapes, chosen to differ clearly in how much of their bounding box they fill. */
+    /** The shapes, chosen to differ clearly in how much of their bounding box and hull they fill. */
     public enum Shape {
-        CIRCLE(Math.PI / 4), SQUARE(1.0), TRIANGLE(0.5), STAR(0.33);
-
-        private final double fill;
-
-        Shape(double fill) {
-            this.fill = fill;
-        }
+        CIRCLE, SQUARE, TRIANGLE, STAR;
 
         /** The word used in prompts and answers, e.g. "circle". */
         public String word() {
             return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** The share of its bounding box the drawn shape covers. */
-        public double fill() {
-            return fill;
         }
     }
 
@@ -210,10 +199,46 @@ public final class ShapeImages {
     }
 
     /**
-     * The shape of the largest blob of ink, judged by how much of its bounding box it fills; empty when
-     * there is no blob of at least 2% of the image, or the blob is too elongated or too sparse to be a shape.
+     * The shape of the largest blob of ink, or empty when there is no blob of at least 2% of the image or
+     * the blob is none of the demo shapes.
+     *
+     * <p>Two numbers decide: solidity (the blob's share of its convex hull) separates the star, whose arms
+     * leave half its hull empty, from the convex shapes; fill (its share of its bounding box) then separates
+     * triangle 0.5, circle 0.785 and square 1.0. Both survive the soft edges of a decoded image.
      */
     public static Optional<Shape> dominantShape(BufferedImage img) {
+        Features f = features(img);
+        if (f == null || f.aspect() > MAX_ASPECT) {
+            return Optional.empty();
+        }
+        if (f.solidity() < 0.8) {
+            // Star: fill 0.34-0.38 and solidity 0.48-0.53 when crisp; a twice-blurred star reaches 0.48 and 0.65.
+            return f.fill() >= 0.22 && f.fill() < 0.6 && f.solidity() >= 0.35
+                    ? Optional.of(Shape.STAR) : Optional.empty();
+        }
+        // Convex: triangle .50-.52 (blurred up to .61) | circle .78-.79 (blurred up to .82) | square 1.
+        if (f.fill() < 0.38) {
+            return Optional.empty();
+        } else if (f.fill() < 0.67) {
+            return Optional.of(Shape.TRIANGLE);
+        } else if (f.fill() < 0.9) {
+            return Optional.of(Shape.CIRCLE);
+        }
+        return Optional.of(Shape.SQUARE);
+    }
+
+    /**
+     * What the shape reader measures on the largest blob of ink.
+     *
+     * @param fill     area over bounding-box area
+     * @param solidity area over convex-hull area (hull of the pixels' corners)
+     * @param aspect   longer over shorter side of the bounding box, at least 1
+     */
+    record Features(int area, double fill, double solidity, double aspect) {
+    }
+
+    /** The largest blob's features, or null when it covers less than 2% of the image. */
+    static Features features(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         boolean[] ink = new boolean[w * h];
@@ -222,80 +247,136 @@ public final class ShapeImages {
                 ink[y * w + x] = isInk(onWhite(img.getRGB(x, y)));
             }
         }
-        Blob blob = largestBlob(ink, w, h);
-        if (blob == null || blob.area < MIN_AREA_SHARE * w * h) {
-            return Optional.empty();
+        boolean[] blob = largestBlob(ink, w, h);
+        int area = 0;
+        int minX = w;
+        int minY = h;
+        int maxX = -1;
+        int maxY = -1;
+        // Each row's outermost pixel corners: enough points for the convex hull.
+        long[] corners = new long[4 * h];
+        int nCorners = 0;
+        for (int y = 0; y < h; y++) {
+            int left = -1;
+            int right = -1;
+            for (int x = 0; x < w; x++) {
+                if (blob[y * w + x]) {
+                    area++;
+                    if (left < 0) {
+                        left = x;
+                    }
+                    right = x;
+                }
+            }
+            if (left >= 0) {
+                minX = Math.min(minX, left);
+                maxX = Math.max(maxX, right);
+                minY = Math.min(minY, y);
+                maxY = y;
+                corners[nCorners++] = point(left, y);
+                corners[nCorners++] = point(left, y + 1);
+                corners[nCorners++] = point(right + 1, y);
+                corners[nCorners++] = point(right + 1, y + 1);
+            }
         }
-        int bw = blob.maxX - blob.minX + 1;
-        int bh = blob.maxY - blob.minY + 1;
-        double aspect = (double) Math.max(bw, bh) / Math.min(bw, bh);
-        if (aspect > MAX_ASPECT) {
-            return Optional.empty();
+        if (area == 0 || area < MIN_AREA_SHARE * w * h) {
+            return null;
         }
-        double fill = (double) blob.area / ((double) bw * bh);
-        // Thresholds sit halfway between neighbouring shapes' fills: star .33 | triangle .5 | circle .785 | square 1.
-        if (fill < 0.22) {
-            return Optional.empty();
-        } else if (fill < 0.415) {
-            return Optional.of(Shape.STAR);
-        } else if (fill < 0.64) {
-            return Optional.of(Shape.TRIANGLE);
-        } else if (fill < 0.89) {
-            return Optional.of(Shape.CIRCLE);
-        }
-        return Optional.of(Shape.SQUARE);
+        int bw = maxX - minX + 1;
+        int bh = maxY - minY + 1;
+        double hull = hullArea(corners, nCorners);
+        return new Features(area, (double) area / ((double) bw * bh), area / hull,
+                (double) Math.max(bw, bh) / Math.min(bw, bh));
     }
 
-    /** The bounding box and pixel count of one 4-connected blob. */
-    private record Blob(int area, int minX, int minY, int maxX, int maxY) {
+    private static long point(int x, int y) {
+        return ((long) x << 32) | (y & 0xFFFFFFFFL);
     }
 
-    private static Blob largestBlob(boolean[] ink, int w, int h) {
-        boolean[] seen = new boolean[ink.length];
+    /** Area of the convex hull of the points (Andrew's monotone chain, then the shoelace formula). */
+    private static double hullArea(long[] points, int n) {
+        long[] p = java.util.Arrays.copyOf(points, n);
+        java.util.Arrays.sort(p); // by x, then y: the packing keeps that order for non-negative coordinates
+        long[] hull = new long[2 * n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            while (k >= 2 && cross(hull[k - 2], hull[k - 1], p[i]) <= 0) {
+                k--;
+            }
+            hull[k++] = p[i];
+        }
+        for (int i = n - 2, lower = k + 1; i >= 0; i--) {
+            while (k >= lower && cross(hull[k - 2], hull[k - 1], p[i]) <= 0) {
+                k--;
+            }
+            hull[k++] = p[i];
+        }
+        double twice = 0;
+        for (int i = 0; i < k - 1; i++) {
+            twice += (double) x(hull[i]) * y(hull[i + 1]) - (double) x(hull[i + 1]) * y(hull[i]);
+        }
+        return Math.abs(twice) / 2;
+    }
+
+    private static long cross(long o, long a, long b) {
+        return (long) (x(a) - x(o)) * (y(b) - y(o)) - (long) (y(a) - y(o)) * (x(b) - x(o));
+    }
+
+    private static int x(long p) {
+        return (int) (p >> 32);
+    }
+
+    private static int y(long p) {
+        return (int) p;
+    }
+
+    /** The pixels of the largest 4-connected blob of ink (all false when there is no ink). */
+    private static boolean[] largestBlob(boolean[] ink, int w, int h) {
+        int[] label = new int[ink.length];
         int[] queue = new int[ink.length];
-        Blob best = null;
+        int bestLabel = 0;
+        int bestSize = 0;
+        int next = 0;
         for (int start = 0; start < ink.length; start++) {
-            if (!ink[start] || seen[start]) {
+            if (!ink[start] || label[start] != 0) {
                 continue;
             }
+            int id = ++next;
             int head = 0;
             int tail = 0;
             queue[tail++] = start;
-            seen[start] = true;
-            int minX = w;
-            int minY = h;
-            int maxX = -1;
-            int maxY = -1;
+            label[start] = id;
             while (head < tail) {
                 int p = queue[head++];
                 int x = p % w;
                 int y = p / w;
-                minX = Math.min(minX, x);
-                maxX = Math.max(maxX, x);
-                minY = Math.min(minY, y);
-                maxY = Math.max(maxY, y);
-                if (x > 0 && ink[p - 1] && !seen[p - 1]) {
-                    seen[p - 1] = true;
+                if (x > 0 && ink[p - 1] && label[p - 1] == 0) {
+                    label[p - 1] = id;
                     queue[tail++] = p - 1;
                 }
-                if (x < w - 1 && ink[p + 1] && !seen[p + 1]) {
-                    seen[p + 1] = true;
+                if (x < w - 1 && ink[p + 1] && label[p + 1] == 0) {
+                    label[p + 1] = id;
                     queue[tail++] = p + 1;
                 }
-                if (y > 0 && ink[p - w] && !seen[p - w]) {
-                    seen[p - w] = true;
+                if (y > 0 && ink[p - w] && label[p - w] == 0) {
+                    label[p - w] = id;
                     queue[tail++] = p - w;
                 }
-                if (y < h - 1 && ink[p + w] && !seen[p + w]) {
-                    seen[p + w] = true;
+                if (y < h - 1 && ink[p + w] && label[p + w] == 0) {
+                    label[p + w] = id;
                     queue[tail++] = p + w;
                 }
             }
-            if (best == null || tail > best.area) {
-                best = new Blob(tail, minX, minY, maxX, maxY);
+            if (tail > bestSize) {
+                bestSize = tail;
+                bestLabel = id;
             }
         }
-        return best;
+        boolean[] out = new boolean[ink.length];
+        for (int i = 0; i < ink.length; i++) {
+            out[i] = bestLabel != 0 && label[i] == bestLabel;
+        }
+        return out;
     }
 
     /** Composites an ARGB pixel onto white, as the image tokenizer's pre-processing does. */

@@ -7,6 +7,9 @@ import java.io.IOException;
  * the file and reports the message as a whole-file problem.
  */
 final class InputRefusedException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
     InputRefusedException(String message) {
         super(message);
     }

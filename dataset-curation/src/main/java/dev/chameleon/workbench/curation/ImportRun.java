@@ -1,0 +1,228 @@
+package dev.chameleon.workbench.curation;
+
+import dev.chameleon.workbench.curation.io.Format;
+import dev.chameleon.workbench.curation.io.ImportListener;
+import dev.chameleon.workbench.curation.io.ImportOptions;
+import dev.chameleon.workbench.curation.io.ImportProblem;
+import dev.chameleon.workbench.curation.io.ImportProgress;
+import dev.chameleon.workbench.curation.io.ImportReport;
+import dev.chameleon.workbench.curation.io.ReadSummary;
+import dev.chameleon.workbench.curation.io.SourceReader;
+import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.curation.store.Dataset;
+import dev.chameleon.workbench.curation.store.InsertResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One import, as two stages on two threads: a reader parses the input and resolves images, while the calling
+ * thread stores batches in the database and the search index.
+ *
+ * <pre>
+ *   reader thread:  file -> SourceReader -> [batch of 1000 examples] --queue(8)--> calling thread
+ *   calling thread: batch -> ExampleStore.insert (one transaction, duplicates skipped) -> SearchIndex.addNew
+ * </pre>
+ * The index is committed every {@value #COMMIT_EVERY} stored examples and at the end; an import killed in
+ * between leaves committed batches in the database, which the next open indexes and a re-run skips.
+ */
+final class ImportRun {
+
+    private static final int BATCH = 1000;
+    private static final int COMMIT_EVERY = 200_000;
+    private static final List<Example> END = new ArrayList<>();
+
+    private final Curation ws;
+    private final Dataset dataset;
+    private final Path file;
+    private final ImportOptions options;
+    private final ImportProgress progress;
+
+    private final BlockingQueue<List<Example>> queue = new ArrayBlockingQueue<>(8);
+    private final List<ImportProblem> pendingProblems = new ArrayList<>();
+    private volatile long bytesDone;
+    private volatile long bytesTotal = -1;
+    private volatile boolean stop;
+    private volatile Throwable readerFailure;
+    private volatile ReadSummary summary;
+
+    ImportRun(Curation ws, Dataset dataset, Path file, ImportOptions options, ImportProgress progress) {
+        this.ws = ws;
+        this.dataset = dataset;
+        this.file = file;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    ImportReport run() throws IOException {
+        long t0 = System.nanoTime();
+        long job = ws.store().startImport(dataset, file.getFileName() == null ? file.toString()
+                : file.getFileName().toString());
+        Thread reader = new Thread(this::read, "import-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        long imported = 0;
+        long duplicates = 0;
+        long problemCount = 0;
+        long sinceCommit = 0;
+        long maxId = 0;
+        List<ImportProblem> listed = new ArrayList<>();
+        String state = "DONE";
+        try {
+            while (true) {
+                List<Example> batch = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (batch == null) {
+                    if (!reader.isAlive() && queue.isEmpty()) {
+                        break;
+                    }
+                    problemCount += flushProblems(job, listed);
+                    progress.update(bytesDone, bytesTotal, imported, problemCount);
+                    if (progress.cancelled()) {
+                        stop = true;
+                    }
+                    continue;
+                }
+                if (batch == END) {
+                    break;
+                }
+                InsertResult r = ws.store().insert(dataset, batch);
+                ws.index().addNew(dataset.name(), r.inserted());
+                imported += r.inserted().size();
+                duplicates += r.duplicates();
+                sinceCommit += r.inserted().size();
+                for (Example e : r.inserted()) {
+                    maxId = Math.max(maxId, e.id());
+                }
+                if (sinceCommit >= COMMIT_EVERY) {
+                    ws.index().commit(maxId);
+                    sinceCommit = 0;
+                }
+                problemCount += flushProblems(job, listed);
+                progress.update(bytesDone, bytesTotal, imported, problemCount);
+                if (progress.cancelled()) {
+                    stop = true;
+                }
+            }
+            reader.join();
+            problemCount += flushProblems(job, listed);
+            if (readerFailure != null) {
+                state = "FAILED";
+                if (readerFailure instanceof IOException io) {
+                    throw io;
+                }
+                throw new IllegalStateException("import of " + file + " failed: " + readerFailure.getMessage(),
+                        readerFailure);
+            }
+            if (stop || (summary != null && summary.cancelled())) {
+                state = "CANCELLED";
+            }
+        } catch (InterruptedException e) {
+            stop = true;
+            state = "CANCELLED";
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | IOException e) {
+            stop = true;
+            state = "FAILED";
+            throw e;
+        } finally {
+            ws.index().commit(maxId);
+            ws.index().refresh();
+            ReadSummary s = summary;
+            ws.store().finishImport(job, state, s == null ? null : s.format().wireName(),
+                    s == null ? imported + duplicates + problemCount : s.records(), imported, duplicates, problemCount);
+            progress.update(bytesTotal < 0 ? bytesDone : bytesTotal, bytesTotal, imported, problemCount);
+        }
+        ReadSummary s = summary;
+        Format format = s == null ? null : s.format();
+        return new ImportReport(job, dataset.name(), file.toString(), format,
+                s == null ? imported + duplicates + problemCount : s.records(), imported, duplicates, problemCount,
+                listed, state.equals("CANCELLED"), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private long flushProblems(long job, List<ImportProblem> listed) {
+        List<ImportProblem> out;
+        synchronized (pendingProblems) {
+            if (pendingProblems.isEmpty()) {
+                return 0;
+            }
+            out = new ArrayList<>(pendingProblems);
+            pendingProblems.clear();
+        }
+        ws.store().addProblems(job, out);
+        for (ImportProblem p : out) {
+            if (listed.size() < ImportReport.MAX_LISTED) {
+                listed.add(p);
+            }
+        }
+        return out.size();
+    }
+
+    private void read() {
+        List<Example>[] batch = new List[]{new ArrayList<Example>(BATCH)};
+        try {
+            SourceReader reader = new SourceReader(ws.images(), ws.rules(), options);
+            summary = reader.read(file, new ImportListener() {
+                @Override
+                public void example(Example example) {
+                    batch[0].add(example);
+                    if (batch[0].size() >= BATCH) {
+                        hand(batch[0]);
+                        batch[0] = new ArrayList<>(BATCH);
+                    }
+                }
+
+                @Override
+                public void problem(ImportProblem problem) {
+                    synchronized (pendingProblems) {
+                        pendingProblems.add(problem);
+                    }
+                }
+
+                @Override
+                public void progress(long done, long total) {
+                    bytesDone = done;
+                    bytesTotal = total;
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return stop;
+                }
+            });
+            if (!batch[0].isEmpty()) {
+                hand(batch[0]);
+            }
+        } catch (Throwable t) {
+            readerFailure = t;
+        } finally {
+            try {
+                while (!queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                    if (stop) {
+                        queue.clear();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void hand(List<Example> b) {
+        try {
+            while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            stop = true;
+            Thread.currentThread().interrupt();
+        }
+    }
+}

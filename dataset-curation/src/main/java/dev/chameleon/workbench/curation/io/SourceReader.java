@@ -1,0 +1,250 @@
+package dev.chameleon.workbench.curation.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chameleon.workbench.curation.images.ImageStore;
+import dev.chameleon.workbench.curation.model.CategoryRules;
+import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.curation.model.Source;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads one input (a JSON or JSONL file, optionally gzip-compressed; a WebDataset .tar shard; or a folder of
+ * captioned images) and hands every good example and every problem to a listener, in input order.
+ *
+ * <p>Everything is streamed: the raw bytes are counted (progress, inflate ratio), gzip is detected from its magic
+ * bytes and inflated behind a guard, and records are parsed one at a time. The layers for a file:
+ * <pre>
+ *  file -> CountingInputStream -> [GZIPInputStream -> InflateGuard] -> JsonlCursor | JsonDocCursor | tar
+ *                                                                          |
+ *                          RecordConverter (format -> messages, images -> ImageResolver -> ImageStore)
+ *                                                                          |
+ *                                            CategoryRules.problems -> listener.example | listener.problem
+ * </pre>
+ * A bad record is one problem and reading goes on. A file that cannot be read (unsupported format, over the size
+ * limit, a decompression bomb, a corrupt gzip or tar stream) is one problem at line 0; a syntax error inside a
+ * JSON array is one problem at its line and ends the file. Either way {@link #read} returns normally: only real
+ * I/O failures (a missing input, a full disk under the image store) throw.
+ *
+ * <p>A reader keeps no state between calls: one instance may read many inputs, from several threads at once.
+ */
+public final class SourceReader {
+
+    /** How many unreadable records {@link #detect} skips looking for one it can read. */
+    private static final int DETECT_TRIES = 1000;
+
+    private final ImageStore images;
+    private final CategoryRules rules;
+    private final ImportOptions options;
+    private final ObjectMapper mapper;
+
+    public SourceReader(ImageStore images, CategoryRules rules, ImportOptions options) {
+        this.images = images;
+        this.rules = rules;
+        this.options = options;
+        this.mapper = mapper(options.maxRecordChars());
+    }
+
+    /**
+     * Streams one input and reports every good example and every problem to the listener, in order.
+     * Never throws for bad records or bad files; whole-file refusals are problems with line 0.
+     *
+     * @throws IOException when the input cannot be read (missing, unreadable) or the image store cannot be written
+     */
+    public ReadSummary read(Path input, ImportListener listener) throws IOException {
+        String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
+        try {
+            if (Files.isDirectory(input)) {
+                return readFolder(input, name, listener);
+            }
+            return readFile(input, name, listener);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * The format an input is in: from the folder or archive shape, else from the keys of its first readable
+     * record (unreadable lines before it are skipped, up to a thousand).
+     *
+     * @return the format, or null when the input matches none of them
+     */
+    public static Format detect(Path input) throws IOException {
+        ImportOptions defaults = ImportOptions.defaults();
+        if (Files.isDirectory(input)) {
+            return CaptionFolderReader.looksLikeOne(input) ? Format.CAPTION_FOLDER : null;
+        }
+        ObjectMapper mapper = mapper(defaults.maxRecordChars());
+        try (InputStream file = Files.newInputStream(input)) {
+            CountingInputStream raw = new CountingInputStream(file);
+            BufferedInputStream in = open(raw, defaults);
+            Sniff.Shape shape = Sniff.shape(in);
+            if (shape == Sniff.Shape.TAR) {
+                return Format.WEBDATASET;
+            }
+            if (shape != Sniff.Shape.JSONL && shape != Sniff.Shape.JSON_DOC) {
+                return null;
+            }
+            JsonCursor cursor = cursor(shape, in, mapper, defaults.maxRecordChars());
+            for (int tries = 0; tries < DETECT_TRIES && cursor.next(); tries++) {
+                if (cursor.node() != null) {
+                    return Sniff.fromKeys(cursor.node());
+                }
+                if (cursor.fatal()) {
+                    return null;
+                }
+            }
+            return null;
+        } catch (InputRefusedException e) {
+            return null;
+        }
+    }
+
+    private ReadSummary readFolder(Path dir, String name, ImportListener listener) throws IOException {
+        Tally tally = new Tally(listener, name, () -> 0, -1);
+        Format f = options.format();
+        if (f != null && f != Format.CAPTION_FOLDER) {
+            tally.fileProblem(name + " is a folder, which is read as caption-folder, not " + f.wireName()
+                    + "; pass a data file, or drop --format");
+            return tally.finish(null);
+        }
+        ImageResolver resolver = new ImageResolver(images, dir, options.imageDirs());
+        CaptionFolderReader reader = new CaptionFolderReader(dir, options, mapper,
+                new RecordConverter(resolver, rules, options), resolver, tally, name);
+        if (!reader.read()) {
+            tally.fileProblem("the folder holds no captions.tsv, captions.csv or captions.jsonl and no image with a "
+                    + "same-name .txt caption; " + Sniff.supported());
+            return tally.finish(null);
+        }
+        return tally.finish(Format.CAPTION_FOLDER);
+    }
+
+    private ReadSummary readFile(Path input, String name, ImportListener listener) throws IOException {
+        long size = Files.size(input);
+        Tally tally = new Tally(listener, name, () -> 0, size);
+        if (size > options.maxFileBytes()) {
+            tally.fileProblem("the file is " + size + " bytes, over the limit of " + options.maxFileBytes()
+                    + " bytes; split it into smaller files");
+            return tally.finish(options.format());
+        }
+        Path folder = input.toAbsolutePath().getParent();
+        ImageResolver resolver = new ImageResolver(images, folder, options.imageDirs());
+        RecordConverter converter = new RecordConverter(resolver, rules, options);
+        Format format = options.format();
+        try (InputStream file = Files.newInputStream(input)) {
+            CountingInputStream raw = new CountingInputStream(file);
+            tally.measure(raw::count, size);
+            try {
+                BufferedInputStream in = open(raw, options);
+                Sniff.Shape shape = Sniff.shape(in);
+                switch (shape) {
+                    case EMPTY -> tally.fileProblem("the file holds no records");
+                    case UNKNOWN -> tally.fileProblem("the file is not JSON, JSONL, a gzip of them, a .tar "
+                            + "WebDataset shard or a folder of captioned images; " + Sniff.supported()
+                            + ". Convert it to one of them; --format NAME picks the record format of a JSON file");
+                    case TAR -> {
+                        if (format != null && format != Format.WEBDATASET) {
+                            tally.fileProblem("the file is a tar archive, which is read as webdataset, not "
+                                    + format.wireName() + "; drop --format or pass --format webdataset");
+                        } else {
+                            format = Format.WEBDATASET;
+                            new WebDatasetReader(mapper, converter, resolver, tally, name,
+                                    images.limits().maxBytes(), options.maxRecordChars()).read(in);
+                        }
+                    }
+                    case JSONL, JSON_DOC -> {
+                        if (format == Format.WEBDATASET || format == Format.CAPTION_FOLDER) {
+                            tally.fileProblem("--format " + format.wireName() + " reads "
+                                    + (format == Format.WEBDATASET ? "a .tar shard" : "a folder")
+                                    + ", but this file is JSON; pass a JSON format (" + jsonFormats() + ") or none");
+                        } else {
+                            format = readJson(cursor(shape, in, mapper, options.maxRecordChars()), name, converter,
+                                    tally);
+                        }
+                    }
+                }
+            } catch (InputRefusedException e) {
+                tally.fileProblem(e.getMessage());
+            }
+        }
+        return tally.finish(format);
+    }
+
+    /** Reads records, detecting the format from the first one unless it was given; returns the format used. */
+    private Format readJson(JsonCursor cursor, String name, RecordConverter converter, Tally tally) throws IOException {
+        Format format = options.format();
+        boolean chosen = format != null;
+        while (!tally.stop() && cursor.next()) {
+            long line = cursor.line();
+            if (cursor.problem() != null) {
+                tally.problem(line, cursor.problem());
+                if (cursor.fatal()) {
+                    break;
+                }
+                continue;
+            }
+            JsonNode rec = cursor.node();
+            if (format == null) {
+                format = Sniff.fromKeys(rec);
+                if (format == null) {
+                    tally.fileProblem(Sniff.unknownKeys(rec, line));
+                    break;
+                }
+            }
+            Example e;
+            try {
+                e = converter.convert(rec, format, new Source(name, line), chosen);
+            } catch (RecordException ex) {
+                tally.problem(line, ex.getMessage());
+                continue;
+            } catch (UncheckedIOException ex) {
+                throw ex;
+            } catch (RuntimeException ex) {
+                // A record shape no rule anticipated: refuse the record, keep reading.
+                tally.problem(line, "the record cannot be read (" + ex + ")");
+                continue;
+            }
+            tally.example(e);
+        }
+        return format;
+    }
+
+    /** Buffers the raw stream and, when it starts with the gzip magic bytes, inflates it behind the guard. */
+    private static BufferedInputStream open(CountingInputStream raw, ImportOptions options) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        if (Sniff.gzip(in)) {
+            in = new BufferedInputStream(InflateGuard.open(in, raw, options), 1 << 16);
+        }
+        return in;
+    }
+
+    private static JsonCursor cursor(Sniff.Shape shape, InputStream in, ObjectMapper mapper, int maxChars)
+            throws IOException {
+        return shape == Sniff.Shape.JSONL ? new JsonlCursor(in, mapper, maxChars)
+                : new JsonDocCursor(in, mapper, maxChars);
+    }
+
+    /** One mapper per reader; strings may be as long as the record limit. */
+    private static ObjectMapper mapper(int maxRecordChars) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Math.max(maxRecordChars, 1))
+                        .build())
+                .build();
+        return new ObjectMapper(factory);
+    }
+
+    private static String jsonFormats() {
+        return List.of(Format.WORKBENCH, Format.OPENAI, Format.SHAREGPT, Format.ALPACA, Format.LLAVA,
+                Format.PROMPT_COMPLETION).stream().map(Format::wireName).reduce((a, b) -> a + ", " + b).orElse("");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.chameleon.workbench.web.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A progress line on standard error: redrawn in place on a terminal, one line every few seconds otherwise.
+ */
+final class ConsoleProgress {
+
+    private final PrintStream err;
+    private final String label;
+    private final boolean terminal = System.console() != null;
+    private final long started = System.nanoTime();
+    private long lastPrint;
+    private boolean drawn;
+
+    ConsoleProgress(PrintStream err, String label) {
+        this.err = err;
+        this.label = label;
+    }
+
+    /** Redraws the line if enough time has passed (or {@code force}). */
+    void update(long done, long total, String counts, boolean force) {
+        long now = System.nanoTime();
+        long interval = terminal ? 200_000_000L : 5_000_000_000L;
+        if (!force && now - lastPrint < interval) {
+            return;
+        }
+        lastPrint = now;
+        StringBuilder sb = new StringBuilder();
+        sb.append(label).append(' ');
+        if (total > 0) {
+            double f = Math.min(1.0, done / (double) total);
+            int filled = (int) Math.round(f * 24);
+            sb.append('[').append("#".repeat(filled)).append("-".repeat(24 - filled)).append("] ");
+            sb.append(String.format(Locale.ROOT, "%3.0f%% %s/%s", f * 100, mb(done), mb(total)));
+        } else {
+            sb.append(mb(done));
+        }
+        double secs = (now - started) / 1e9;
+        sb.append("  ").append(counts).append(String.format(Locale.ROOT, "  %.1fs", secs));
+        if (terminal) {
+            err.print("\r" + sb + "\u001b[K");
+            drawn = true;
+        } else {
+            err.println(sb);
+        }
+        err.flush();
+    }
+
+    void finish() {
+        if (terminal && drawn) {
+            err.println();
+        }
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.chameleon.workbench.web.cli;
+
+import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.curation.snapshot.ExportResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code workbench export --dataset NAME --out FILE}: canonical JSONL with the images beside it. */
+@Command(name = "export", description = "Export a dataset as canonical JSONL (images copied beside the file).")
+final class ExportCommand implements Callable<Integer> {
+
+    @ParentCommand
+    WorkbenchCommand root;
+
+    @Option(names = "--dataset", required = true)
+    String dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output .jsonl or .jsonl.gz.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Curation ws = Curation.open(root.workspace())) {
+            ExportResult r = ws.export(dataset, out.toAbsolutePath());
+            if (root.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", r.file().toString());
+                m.put("image_dir", r.imageDir().toString());
+                m.put("examples", r.examples());
+                m.put("images", r.images());
+                System.out.println(Json.write(m));
+            } else {
+                System.err.printf("exported %,d examples and %,d images to %s (images in %s)%n", r.examples(),
+                        r.images(), r.file(), r.imageDir());
+            }
+        }
+        return 0;
+    }
+}

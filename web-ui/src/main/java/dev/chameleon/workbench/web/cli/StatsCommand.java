@@ -1,0 +1,69 @@
+package dev.chameleon.workbench.web.cli;
+
+import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.store.DatasetSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code workbench stats [--dataset NAME]}: counts per category and review status. */
+@Command(name = "stats", description = "Show datasets with counts per category and review status.")
+final class StatsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    WorkbenchCommand root;
+
+    @Option(names = "--dataset")
+    String dataset;
+
+    @Override
+    public Integer call() {
+        try (Curation ws = Curation.open(root.workspace())) {
+            List<DatasetSummary> list = dataset == null ? ws.datasets()
+                    : List.of(ws.dataset(dataset).orElseThrow(() -> new IllegalArgumentException(
+                    "no dataset named '" + dataset + "'; see 'workbench stats' for the list")));
+            if (root.json) {
+                System.out.println(Json.write(Map.of("workspace", ws.root().toString(),
+                        "datasets", list.stream().map(StatsCommand::toMap).toList())));
+            } else {
+                System.out.println("workspace " + ws.root());
+                for (DatasetSummary s : list) {
+                    System.out.printf("%n%s: %,d examples (%,d with images)%n", s.dataset().name(), s.total(),
+                            s.withImages());
+                    for (Category c : Category.values()) {
+                        System.out.printf("  %-24s %,10d%n", c.label(), s.count(c));
+                    }
+                    for (ReviewStatus r : ReviewStatus.values()) {
+                        System.out.printf("  %-24s %,10d%n", r.wireName(), s.count(r));
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    static Map<String, Object> toMap(DatasetSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.dataset().name());
+        m.put("examples", s.total());
+        m.put("with_images", s.withImages());
+        Map<String, Long> cats = new LinkedHashMap<>();
+        for (Category c : Category.values()) {
+            cats.put(c.wireName(), s.count(c));
+        }
+        m.put("categories", cats);
+        Map<String, Long> st = new LinkedHashMap<>();
+        for (ReviewStatus r : ReviewStatus.values()) {
+            st.put(r.wireName(), s.count(r));
+        }
+        m.put("statuses", st);
+        return m;
+    }
+}
