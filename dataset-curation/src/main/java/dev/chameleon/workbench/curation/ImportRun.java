@@ -85,6 +85,7 @@ final class ImportRun {
                     progress.update(bytesDone, bytesTotal, imported, problemCount);
                     if (progress.cancelled()) {
                         stop = true;
+                        break;
                     }
                     continue;
                 }
@@ -107,6 +108,7 @@ final class ImportRun {
                 progress.update(bytesDone, bytesTotal, imported, problemCount);
                 if (progress.cancelled()) {
                     stop = true;
+                    break; // batches still queued are dropped; a re-run imports them
                 }
             }
             reader.join();

@@ -115,11 +115,11 @@ final class RecordConverter {
             JsonNode v = f.getValue();
             meta.put(f.getKey(), v.isTextual() ? v.textValue() : v.toString());
         }
+        // A canonical record keeps the source it was first imported from, so export and re-import round-trip.
         JsonNode src = rec.get("source");
-        if (src != null && src.isObject() && !src.path("file").asText("").isEmpty()) {
-            meta.putIfAbsent("origin", src.path("file").asText() + ":" + src.path("line").asLong(0));
-        }
-        return finish(out, rec, source, category, status, harm(rec), tags(rec), meta);
+        Source origin = src != null && src.isObject() && !src.path("file").asText("").isEmpty()
+                ? new Source(src.path("file").asText(), src.path("line").asLong(0)) : source;
+        return finish(out, rec, origin, category, status, harm(rec), tags(rec), meta);
     }
 
     /** A canonical image part: the key when the store has it, else the image at {@code path}, which must match. */
