@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.curation;
 
+import dev.chameleon.workbench.curation.demo.DemoDataset;
 import dev.chameleon.workbench.curation.images.ImageLimits;
 import dev.chameleon.workbench.curation.images.ImageStore;
 import dev.chameleon.workbench.curation.io.ImportOptions;
@@ -160,6 +161,26 @@ public final class Curation implements AutoCloseable {
     /** The dataset by name, or an error that lists the datasets there are. */
     public Dataset requireDataset(String name) {
         return store.requireDataset(name);
+    }
+
+    /**
+     * Creates the demo dataset when the workspace has no datasets at all (a first start), and returns whether it did.
+     */
+    public boolean ensureDemo() {
+        importLock.lock();
+        try {
+            if (!store.datasets().isEmpty()) {
+                return false;
+            }
+            DemoDataset demo = DemoDataset.generate(images, DemoDataset.DEFAULT_SEED, DemoDataset.DEFAULT_SIZE);
+            Dataset d = store.createDataset(DemoDataset.NAME);
+            List<Example> inserted = store.insert(d, demo.train()).inserted();
+            index.addNew(d.name(), inserted);
+            index.commit(inserted.stream().mapToLong(Example::id).max().orElse(0));
+            return true;
+        } finally {
+            importLock.unlock();
+        }
     }
 
     // ---- browsing and search -----------------------------------------------------------------------------------

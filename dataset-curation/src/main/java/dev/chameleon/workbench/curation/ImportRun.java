@@ -21,12 +21,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One import, as two stages on two threads: a reader parses the input and resolves images, while the calling
- * thread stores batches in the database and the search index.
+ * One import, as three stages on three threads: a reader parses the input and resolves images, the calling
+ * thread stores batches in the database, and an indexer adds the stored examples to the search index.
  *
  * <pre>
  *   reader thread:  file -> SourceReader -> [batch of 1000 examples] --queue(8)--> calling thread
- *   calling thread: batch -> ExampleStore.insert (one transaction, duplicates skipped) -> SearchIndex.addNew
+ *   calling thread: batch -> ExampleStore.insert (one transaction, duplicates skipped) --queue(8)--> indexer
+ *   indexer thread: stored batch -> SearchIndex.addNew, commit every 200,000
  * </pre>
  * The index is committed every {@value #COMMIT_EVERY} stored examples and at the end; an import killed in
  * between leaves committed batches in the database, which the next open indexes and a re-run skips.
@@ -44,6 +45,9 @@ final class ImportRun {
     private final ImportProgress progress;
 
     private final BlockingQueue<List<Example>> queue = new ArrayBlockingQueue<>(8);
+    private final BlockingQueue<List<Example>> toIndex = new ArrayBlockingQueue<>(8);
+    private volatile Throwable indexFailure;
+    private volatile long indexedMaxId;
     private final List<ImportProblem> pendingProblems = new ArrayList<>();
     private volatile long bytesDone;
     private volatile long bytesTotal = -1;
@@ -66,12 +70,13 @@ final class ImportRun {
         Thread reader = new Thread(this::read, "import-reader");
         reader.setDaemon(true);
         reader.start();
+        Thread indexer = new Thread(this::index, "import-indexer");
+        indexer.setDaemon(true);
+        indexer.start();
 
         long imported = 0;
         long duplicates = 0;
         long problemCount = 0;
-        long sinceCommit = 0;
-        long maxId = 0;
         List<ImportProblem> listed = new ArrayList<>();
         String state = "DONE";
         try {
@@ -93,17 +98,14 @@ final class ImportRun {
                     break;
                 }
                 InsertResult r = ws.store().insert(dataset, batch);
-                ws.index().addNew(dataset.name(), r.inserted());
+                if (indexFailure != null) {
+                    throw new IllegalStateException("indexing failed: " + indexFailure.getMessage(), indexFailure);
+                }
+                if (!r.inserted().isEmpty()) {
+                    toIndex.put(r.inserted());
+                }
                 imported += r.inserted().size();
                 duplicates += r.duplicates();
-                sinceCommit += r.inserted().size();
-                for (Example e : r.inserted()) {
-                    maxId = Math.max(maxId, e.id());
-                }
-                if (sinceCommit >= COMMIT_EVERY) {
-                    ws.index().commit(maxId);
-                    sinceCommit = 0;
-                }
                 problemCount += flushProblems(job, listed);
                 progress.update(bytesDone, bytesTotal, imported, problemCount);
                 if (progress.cancelled()) {
@@ -133,7 +135,13 @@ final class ImportRun {
             state = "FAILED";
             throw e;
         } finally {
-            ws.index().commit(maxId);
+            try {
+                toIndex.put(END);
+                indexer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ws.index().commit(indexedMaxId);
             ws.index().refresh();
             ReadSummary s = summary;
             ws.store().finishImport(job, state, s == null ? null : s.format().wireName(),
@@ -163,6 +171,28 @@ final class ImportRun {
             }
         }
         return out.size();
+    }
+
+    private void index() {
+        long sinceCommit = 0;
+        try {
+            while (true) {
+                List<Example> batch = toIndex.take();
+                if (batch == END) {
+                    return;
+                }
+                ws.index().addNew(dataset.name(), batch);
+                indexedMaxId = Math.max(indexedMaxId, batch.get(batch.size() - 1).id());
+                sinceCommit += batch.size();
+                if (sinceCommit >= COMMIT_EVERY) {
+                    ws.index().commit(indexedMaxId);
+                    sinceCommit = 0;
+                }
+            }
+        } catch (Throwable t) {
+            indexFailure = t;
+            toIndex.clear();
+        }
     }
 
     private void read() {

@@ -180,4 +180,20 @@ class WorkspaceTest {
             assertThatThrownBy(() -> c.requireDataset("nope")).hasMessageContaining("no dataset named 'nope'");
         }
     }
+
+    @Test
+    void firstStartCreatesTheSearchableDemoDatasetOnce() {
+        try (Curation c = Curation.open(dir)) {
+            assertThat(c.ensureDemo()).isTrue();
+            var demo = c.dataset("demo").orElseThrow();
+            assertThat(demo.total()).isGreaterThanOrEqualTo(300);
+            for (Category cat : Category.values()) {
+                assertThat(demo.count(cat)).as(cat.label()).isPositive();
+            }
+            assertThat(demo.count(ReviewStatus.ACCEPTED)).isEqualTo(demo.total());
+            assertThat(c.count(SearchRequest.of("demo", "category:image_generation AND has_image:true")))
+                    .isEqualTo(demo.count(Category.IMAGE_GENERATION));
+            assertThat(c.ensureDemo()).isFalse();
+        }
+    }
 }

@@ -29,7 +29,7 @@ public class WorkbenchApplication implements AppShellConfigurator {
     }
 
     /**
-     * Starts the web server on a workspace and blocks until the JVM shuts down.
+     * Starts the web server on a workspace and blocks until the application stops (Ctrl-C, SIGTERM).
      *
      * @param workspace   the workspace folder (created when missing)
      * @param port        the HTTP port; 0 picks a free one

@@ -180,69 +180,79 @@ public final class ExampleStore implements AutoCloseable {
      * Duplicates within the batch are skipped too.
      */
     public InsertResult insert(Dataset d, List<Example> batch) {
-        return tx(c -> {
-            List<byte[]> hashes = new ArrayList<>(batch.size());
-            for (Example e : batch) {
-                hashes.add(contentHash(e));
-            }
-            Set<HashKey> existing = existingHashes(c, d.id(), hashes);
-            long seq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM dataset WHERE id = ? FOR UPDATE")) {
-                ps.setLong(1, d.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalArgumentException("dataset " + d.name() + " no longer exists");
-                    }
-                    seq = rs.getLong(1);
-                }
-            }
-            List<Example> inserted = new ArrayList<>();
-            int duplicates = 0;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO example(dataset_id, seq, content_hash, "
-                    + "category, status, harm_category, source_file, source_line, tags, metadata, messages, preview, "
-                    + "text_length, image_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                List<Example> pending = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    Example e = batch.get(i);
-                    if (!existing.add(new HashKey(hashes.get(i)))) {
-                        duplicates++;
-                        continue;
-                    }
-                    ps.setLong(1, d.id());
-                    ps.setLong(2, seq++);
-                    ps.setBytes(3, hashes.get(i));
-                    ps.setString(4, e.category().name());
-                    ps.setString(5, e.status().name());
-                    ps.setString(6, e.harmCategory());
-                    ps.setString(7, truncate(e.source().file(), 1000));
-                    ps.setLong(8, e.source().line());
-                    ps.setString(9, json(new ArrayList<>(e.tags())));
-                    ps.setString(10, json(e.metadata()));
-                    ps.setString(11, ExampleJson.messagesToJson(e.messages()));
-                    ps.setString(12, truncate(preview(e), 300));
-                    ps.setInt(13, e.textLength());
-                    ps.setInt(14, e.imageCount());
-                    ps.addBatch();
-                    pending.add(e);
-                }
-                if (!pending.isEmpty()) {
-                    ps.executeBatch();
-                    try (ResultSet rs = ps.getGeneratedKeys()) {
-                        for (Example e : pending) {
-                            rs.next();
-                            inserted.add(e.withId(rs.getLong(1)));
+        // Serialise each conversation once: the same text is stored and hashed.
+        List<String> json = new ArrayList<>(batch.size());
+        List<byte[]> hashes = new ArrayList<>(batch.size());
+        for (Example e : batch) {
+            String m = ExampleJson.messagesToJson(e.messages());
+            json.add(m);
+            hashes.add(contentHash(m));
+        }
+        synchronized (this) { // ids are handed out here, so inserts take turns
+            return tx(c -> {
+                Set<HashKey> existing = existingHashes(c, d.id(), hashes);
+                long seq = nextSeq(c, d);
+                long id = maxId(c);
+                List<Example> inserted = new ArrayList<>();
+                int duplicates = 0;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO example(id, dataset_id, seq, content_hash, "
+                        + "category, status, harm_category, source_file, source_line, tags, metadata, messages, preview, "
+                        + "text_length, image_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        Example e = batch.get(i);
+                        if (!existing.add(new HashKey(hashes.get(i)))) {
+                            duplicates++;
+                            continue;
                         }
+                        ps.setLong(1, ++id);
+                        ps.setLong(2, d.id());
+                        ps.setLong(3, seq++);
+                        ps.setBytes(4, hashes.get(i));
+                        ps.setString(5, e.category().name());
+                        ps.setString(6, e.status().name());
+                        ps.setString(7, e.harmCategory());
+                        ps.setString(8, truncate(e.source().file(), 1000));
+                        ps.setLong(9, e.source().line());
+                        ps.setString(10, e.tags().isEmpty() ? "[]" : json(new ArrayList<>(e.tags())));
+                        ps.setString(11, e.metadata().isEmpty() ? "{}" : json(e.metadata()));
+                        ps.setString(12, json.get(i));
+                        ps.setString(13, truncate(preview(e), 300));
+                        ps.setInt(14, e.textLength());
+                        ps.setInt(15, e.imageCount());
+                        ps.addBatch();
+                        inserted.add(e.withId(id));
+                    }
+                    if (!inserted.isEmpty()) {
+                        ps.executeBatch();
                     }
                 }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE dataset SET next_seq = ? WHERE id = ?")) {
+                    ps.setLong(1, seq);
+                    ps.setLong(2, d.id());
+                    ps.executeUpdate();
+                }
+                return new InsertResult(inserted, duplicates);
+            });
+        }
+    }
+
+    private static long nextSeq(Connection c, Dataset d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM dataset WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, d.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("dataset " + d.name() + " no longer exists");
+                }
+                return rs.getLong(1);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dataset SET next_seq = ? WHERE id = ?")) {
-                ps.setLong(1, seq);
-                ps.setLong(2, d.id());
-                ps.executeUpdate();
-            }
-            return new InsertResult(inserted, duplicates);
-        });
+        }
+    }
+
+    private static long maxId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM example")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     public Optional<Example> example(long id) {
@@ -288,8 +298,8 @@ public final class ExampleStore implements AutoCloseable {
         }
         return tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS
-                    + " FROM example WHERE id = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("BIGINT", ids.toArray()));
+                    + " FROM example WHERE id IN (" + placeholders(ids.size()) + ")")) {
+                setLongs(ps, 1, ids);
                 Map<Long, ExampleRow> byId = new HashMap<>();
                 for (ExampleRow r : rows(ps)) {
                     byId.put(r.id(), r);
@@ -459,8 +469,9 @@ public final class ExampleStore implements AutoCloseable {
             return;
         }
         tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_dirty WHERE example_id = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("BIGINT", ids.toArray()));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_dirty WHERE example_id IN ("
+                    + placeholders(ids.size()) + ")")) {
+                setLongs(ps, 1, ids);
                 ps.executeUpdate();
             }
             return null;
@@ -599,9 +610,13 @@ public final class ExampleStore implements AutoCloseable {
 
     /** The hash that identifies an example's conversation within a dataset (first 16 bytes of SHA-256). */
     public static byte[] contentHash(Example e) {
+        return contentHash(ExampleJson.messagesToJson(e.messages()));
+    }
+
+    private static byte[] contentHash(String messagesJson) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] full = md.digest(ExampleJson.messagesToJson(e.messages()).getBytes(StandardCharsets.UTF_8));
+            byte[] full = md.digest(messagesJson.getBytes(StandardCharsets.UTF_8));
             return Arrays.copyOf(full, 16);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
@@ -610,10 +625,13 @@ public final class ExampleStore implements AutoCloseable {
 
     private static Set<HashKey> existingHashes(Connection c, long datasetId, List<byte[]> hashes) throws SQLException {
         Set<HashKey> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT content_hash FROM example WHERE dataset_id = ? AND content_hash = ANY(?)")) {
+        // An IN list of placeholders is answered from the (dataset_id, content_hash) index; "= ANY(array)" is not.
+        try (PreparedStatement ps = c.prepareStatement("SELECT content_hash FROM example WHERE dataset_id = ? "
+                + "AND content_hash IN (" + placeholders(hashes.size()) + ")")) {
             ps.setLong(1, datasetId);
-            ps.setArray(2, c.createArrayOf("BINARY", hashes.toArray()));
+            for (int i = 0; i < hashes.size(); i++) {
+                ps.setBytes(i + 2, hashes.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new HashKey(rs.getBytes(1)));
@@ -621,6 +639,20 @@ public final class ExampleStore implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static String placeholders(int n) {
+        StringBuilder sb = new StringBuilder(n * 2);
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "?" : ",?");
+        }
+        return sb.toString();
+    }
+
+    private static void setLongs(PreparedStatement ps, int from, List<Long> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setLong(from + i, values.get(i));
+        }
     }
 
     private record HashKey(byte[] bytes) {

@@ -59,8 +59,9 @@ class WorkbenchImportTest {
         assertThat(back.category()).isEqualTo(Category.VISUAL_CHAT);
         assertThat(back.status()).isEqualTo(ReviewStatus.ACCEPTED);
         assertThat(back.tags()).containsExactly("demo");
-        assertThat(back.metadata()).containsEntry("k", "v").containsEntry("origin", "chat.jsonl:12");
-        assertThat(back.source()).isEqualTo(new Source("data.jsonl", 1));
+        // The export's provenance survives: the example still says where it was first imported from.
+        assertThat(back).isEqualTo(original);
+        assertThat(back.source()).isEqualTo(new Source("chat.jsonl", 12));
         assertThat(store.contains(sha)).isTrue();
         Example s = c.examples.get(1);
         assertThat(s.category()).isEqualTo(Category.SAFETY);
@@ -96,6 +97,8 @@ class WorkbenchImportTest {
         Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), file);
 
         assertThat(c.examples).isEmpty();
+        // Problems point into the file being imported, not at the records' recorded provenance.
+        assertThat(c.problems).extracting(ImportProblem::file).containsOnly("data.jsonl");
         assertThat(c.problems).extracting(ImportProblem::line).containsExactly(1L, 2L, 3L);
         assertThat(c.reasons().get(0)).contains(sha, "not in the image store", "no 'path'");
         assertThat(c.reasons().get(1)).contains("images/wrong.png", "not the " + sha);

@@ -80,14 +80,14 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         datasets.setId("datasets");
         datasets.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         datasets.addColumn(s -> s.dataset().name()).setHeader("Dataset").setAutoWidth(true).setFlexGrow(1);
-        count(datasets.addColumn(DatasetSummary::total).setHeader("Examples"));
+        count(datasets.addColumn(s -> number(s.total())).setHeader("Examples"));
         for (Category c : Category.values()) {
-            count(datasets.addColumn(s -> s.count(c)).setHeader(c.label()));
+            count(datasets.addColumn(s -> number(s.count(c))).setHeader(c.label()));
         }
         for (ReviewStatus s : ReviewStatus.values()) {
-            count(datasets.addColumn(d -> d.count(s)).setHeader(capitalized(s.wireName())));
+            count(datasets.addColumn(d -> number(d.count(s))).setHeader(capitalized(s.wireName())));
         }
-        count(datasets.addColumn(DatasetSummary::withImages).setHeader("With images"));
+        count(datasets.addColumn(s -> number(s.withImages())).setHeader("With images"));
         datasets.setItems(datasetItems).setIdentifierProvider(s -> s.dataset().id());
         datasets.setAllRowsVisible(true);
         datasets.addSelectionListener(e -> e.getFirstSelectedItem()
@@ -133,16 +133,19 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
 
         examples.setId("examples");
         examples.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-        count(examples.addColumn(ExampleRow::id).setHeader("#"));
-        examples.addColumn(r -> r.category().label()).setHeader("Category").setAutoWidth(true).setFlexGrow(0);
-        examples.addColumn(r -> capitalized(r.status().wireName())).setHeader("Status").setAutoWidth(true)
+        examples.addColumn(ExampleRow::id).setHeader("#").setTextAlign(ColumnTextAlign.END).setWidth("6em")
+                .setFlexGrow(0);
+        examples.addColumn(r -> r.category().label()).setHeader("Category").setWidth("11em").setFlexGrow(0);
+        examples.addColumn(r -> capitalized(r.status().wireName())).setHeader("Status").setWidth("7em")
                 .setFlexGrow(0);
         examples.addColumn(ExampleRow::preview).setHeader("Prompt").setFlexGrow(1).setTooltipGenerator(
                 ExampleRow::preview);
         count(examples.addColumn(ExampleRow::imageCount).setHeader("Images"));
-        count(examples.addColumn(ExampleRow::textLength).setHeader("Characters"));
-        examples.addColumn(ExampleRow::source).setHeader("Source").setAutoWidth(true).setFlexGrow(0);
-        examples.addColumn(ExampleRow::tags).setHeader("Tags").setAutoWidth(true).setFlexGrow(0);
+        examples.addColumn(r -> number(r.textLength())).setHeader("Characters").setTextAlign(ColumnTextAlign.END)
+                .setWidth("7em").setFlexGrow(0);
+        examples.addColumn(ExampleRow::source).setHeader("Source").setWidth("14em").setFlexGrow(0)
+                .setTooltipGenerator(ExampleRow::source);
+        examples.addColumn(ExampleRow::tags).setHeader("Tags").setWidth("8em").setFlexGrow(0);
         examples.setPageSize(100);
         examples.setItems(rowsProvider());
         examples.addItemClickListener(e -> open(e.getItem().id()));
@@ -151,7 +154,6 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         empty.setId("empty-workspace");
         add(new H2("Datasets"), empty, datasets, toolbar, examples);
         setFlexGrow(1, examples);
-        refreshDatasets();
     }
 
     /** Pages rows from the workspace: each call asks for one window, never the whole dataset. */
@@ -248,6 +250,10 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
 
     private static void count(Grid.Column<?> column) {
         column.setTextAlign(ColumnTextAlign.END).setAutoWidth(true).setFlexGrow(0);
+    }
+
+    private static String number(long n) {
+        return String.format("%,d", n);
     }
 
     static String capitalized(String s) {

@@ -35,6 +35,26 @@ class ImportJobs {
 
     ImportJobs(Curation curation) {
         this.curation = curation;
+        discardLeftovers(curation.root().resolve("uploads"));
+    }
+
+    /** Uploads a crashed or killed server never imported; only this process can hold the workspace open. */
+    private static void discardLeftovers(Path uploads) {
+        if (!Files.isDirectory(uploads)) {
+            return;
+        }
+        try (var dirs = Files.list(uploads)) {
+            for (Path dir : dirs.toList()) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException ignored) {
+            // Leftovers only cost disk space; the next start tries again.
+        }
     }
 
     /**

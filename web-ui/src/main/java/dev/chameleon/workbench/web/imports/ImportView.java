@@ -333,9 +333,13 @@ public class ImportView extends VerticalLayout {
         });
     }
 
+    /** Quotes a CSV field when needed, and defuses text a spreadsheet would run as a formula. */
     static String csvField(String s) {
-        if (s == null) {
+        if (s == null || s.isEmpty()) {
             return "";
+        }
+        if ("=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            s = "'" + s;
         }
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
             return '"' + s.replace("\"", "\"\"") + '"';

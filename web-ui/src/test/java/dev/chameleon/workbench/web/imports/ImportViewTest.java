@@ -138,6 +138,7 @@ class ImportViewTest extends KaribuTest {
         assertThat(ImportView.csvField("plain")).isEqualTo("plain");
         assertThat(ImportView.csvField("a, b")).isEqualTo("\"a, b\"");
         assertThat(ImportView.csvField("say \"x\"")).isEqualTo("\"say \"\"x\"\"\"");
+        assertThat(ImportView.csvField("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
     }
 
     @Test
