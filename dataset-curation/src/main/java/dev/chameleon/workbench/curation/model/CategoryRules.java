@@ -13,13 +13,46 @@ import java.util.regex.Pattern;
  */
 public final class CategoryRules {
 
-    private static final Pattern CODE = Pattern.compile(
-            "```|\\bdef \\w+\\(|\\bpublic (static )?\\w+|#include\\s*<|\\bfunction \\w+\\(|\\bclass \\w+[:({]"
-                    + "|\\bimport \\w+|\\bSELECT .+ FROM\\b|console\\.log\\(|\\breturn [^\\n]*;");
+    /**
+     * Signs of source code: a literal that starts the sign, and what must follow it right there. Checking each
+     * literal with indexOf and only then the short pattern at that spot keeps detection linear and cheap.
+     */
+    private static final List<CodeSign> CODE_SIGNS = List.of(
+            new CodeSign("```", ""),
+            new CodeSign("def ", "\\w+\\("),
+            new CodeSign("public ", "(static |final )*(void|class|int|long|boolean|double|String|interface|enum|record)\\b"),
+            new CodeSign("#include", "\\s*[<\"]"),
+            new CodeSign("function ", "\\w*\\s*\\("),
+            new CodeSign("class ", "\\w+(\\([^)\\n]*\\))?\\s*[:{]"),
+            new CodeSign("import ", "[\\w.]+\\s*(;|\\n|$| as )"),
+            new CodeSign("SELECT ", "[^\\n]+ FROM\\b"),
+            new CodeSign("console.log(", ""),
+            new CodeSign("return ", "[^\\n]*;"));
+
+    private record CodeSign(String literal, Pattern rest) {
+        CodeSign(String literal, String rest) {
+            this(literal, Pattern.compile(rest));
+        }
+
+        boolean foundIn(String text) {
+            for (int at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) {
+                boolean wordStart = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
+                int end = at + literal.length();
+                if (wordStart && rest.matcher(text).region(end, text.length()).lookingAt()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static final Pattern REFUSAL = Pattern.compile(
             "\\b(i can(?:'|no)?t help|i can(?:'|no)?t assist|i cannot (?:help|assist|provide)|i won'?t (?:help|provide)"
                     + "|i'm not able to help|i am not able to help|i must decline|i'm sorry, but i can)",
             Pattern.CASE_INSENSITIVE);
+
+    /** Lower-case fragments one of which every {@link #REFUSAL} match contains. */
+    private static final String[] REFUSAL_HINTS = {"help", "assist", "provide", "decline", "sorry"};
 
     private final HarmTaxonomy taxonomy;
 
@@ -61,10 +94,10 @@ public final class CategoryRules {
             return Category.VISUAL_CHAT;
         }
         String answerText = answers.toString();
-        if (REFUSAL.matcher(answerText).find()) {
+        if (isRefusal(answerText)) {
             return Category.SAFETY;
         }
-        if (CODE.matcher(answerText).find()) {
+        if (looksLikeCode(answerText)) {
             return Category.CODE;
         }
         return Category.TEXT;
@@ -72,7 +105,34 @@ public final class CategoryRules {
 
     /** True when an answer reads as a refusal ("I can't help with that."). */
     public static boolean isRefusal(String text) {
-        return REFUSAL.matcher(text).find();
+        for (String h : REFUSAL_HINTS) {
+            if (containsIgnoreCase(text, h)) {
+                return REFUSAL.matcher(text).find();
+            }
+        }
+        return false;
+    }
+
+    /** True when the text shows a sign of source code (a fence, a definition, an include, a statement). */
+    public static boolean looksLikeCode(String text) {
+        for (CodeSign sign : CODE_SIGNS) {
+            if (sign.foundIn(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code hint} must be lower-case ASCII. Allocates nothing, unlike lower-casing the text. */
+    private static boolean containsIgnoreCase(String text, String hint) {
+        int n = hint.length();
+        char first = hint.charAt(0);
+        for (int i = 0, last = text.length() - n; i <= last; i++) {
+            if ((text.charAt(i) | 0x20) == first && text.regionMatches(true, i, hint, 0, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every rule the example breaks, as sentences naming the fix; empty when the example is valid. */

@@ -10,10 +10,12 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -93,7 +95,8 @@ public final class SearchIndex implements AutoCloseable {
             Directory d = FSDirectory.open(dir);
             IndexWriterConfig cfg = new IndexWriterConfig(new StandardAnalyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(48);
+                    .setRAMBufferSizeMB(48)
+                    .setUseCompoundFile(false);
             IndexWriter w;
             try {
                 w = new IndexWriter(d, cfg);
@@ -117,7 +120,10 @@ public final class SearchIndex implements AutoCloseable {
     public void put(String dataset, List<Example> examples) {
         try {
             for (Example e : examples) {
-                writer.updateDocument(new Term(ID, Long.toString(e.id())), document(dataset, e));
+                // Ids are points, not terms (a unique term per document makes bulk indexing slow), so an update
+                // is a delete by point query and an add; callers serialise updates of one example.
+                writer.deleteDocuments(LongPoint.newExactQuery(ID, e.id()));
+                writer.addDocument(document(dataset, e));
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -192,19 +198,29 @@ public final class SearchIndex implements AutoCloseable {
                         ? new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.LONG))
                         : new Sort(new SortField(ID_SORT, SortField.Type.LONG));
                 TopDocs top = s.search(q, n, sort);
-                List<Long> ids = new ArrayList<>(Math.max(0, n - offset));
-                var stored = s.storedFields();
-                for (int i = offset; i < top.scoreDocs.length; i++) {
-                    ScoreDoc sd = top.scoreDocs[i];
-                    ids.add(stored.document(sd.doc).getField(ID).numericValue().longValue());
-                }
-                return new SearchPage(ids, total);
+                return new SearchPage(ids(s, top.scoreDocs, offset), total);
             } finally {
                 searchers.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The example ids of hits {@code [from, end)}, read from doc values (no stored fields are kept). */
+    private static List<Long> ids(IndexSearcher s, ScoreDoc[] hits, int from) throws IOException {
+        List<Long> ids = new ArrayList<>(Math.max(0, hits.length - from));
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        for (int i = from; i < hits.length; i++) {
+            int doc = hits[i].doc;
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+            NumericDocValues values = DocValues.getNumeric(leaf.reader(), ID_SORT);
+            if (!values.advanceExact(doc - leaf.docBase)) {
+                throw new IllegalStateException("search index document without an id; rebuild the index");
+            }
+            ids.add(values.longValue());
+        }
+        return ids;
     }
 
     /** Number of matches. */
@@ -288,8 +304,6 @@ public final class SearchIndex implements AutoCloseable {
 
     private Document document(String dataset, Example e) {
         Document d = new Document();
-        d.add(new StringField(ID, Long.toString(e.id()), Field.Store.NO));
-        d.add(new StoredField(ID, e.id()));
         d.add(new LongPoint(ID, e.id()));
         d.add(new NumericDocValuesField(ID_SORT, e.id()));
         d.add(new StringField(DATASET, dataset, Field.Store.NO));
