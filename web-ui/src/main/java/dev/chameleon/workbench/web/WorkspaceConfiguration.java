@@ -20,12 +20,22 @@ class WorkspaceConfiguration {
 
     /**
      * The workspace named by {@code workbench.workspace}; without it {@code $CHAMELEON_WORKSPACE}, else
-     * {@code ./workspace}.
+     * {@code ./workspace}. A workspace with no datasets gets the demo dataset, so a first start has something to
+     * browse, unless {@code workbench.demo=false}.
      */
     @Bean(destroyMethod = "close")
-    Curation curation(@Value("${workbench.workspace:}") String workspace) {
+    Curation curation(@Value("${workbench.workspace:}") String workspace, @Value("${workbench.demo:true}") boolean demo) {
         Path root = workspace.isBlank() ? Curation.defaultWorkspace() : Path.of(workspace).toAbsolutePath();
         LOG.info("Opening workspace {}", root);
-        return Curation.open(root);
+        Curation curation = Curation.open(root);
+        try {
+            if (demo && curation.ensureDemo()) {
+                LOG.info("Created the 'demo' dataset in the empty workspace (turn this off with workbench.demo=false)");
+            }
+        } catch (RuntimeException e) {
+            curation.close();
+            throw e;
+        }
+        return curation;
     }
 }

@@ -60,7 +60,8 @@ public final class ExampleStore implements AutoCloseable {
 
     /** Opens (creating and migrating as needed) the database at {@code <dir>/workbench.mv.db}. */
     public static ExampleStore open(Path dir) {
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("workbench") + ";CACHE_SIZE=65536";
+        // DB_CLOSE_ON_EXIT=FALSE: we close the database ourselves, after a cancelled import has stopped cleanly.
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("workbench") + ";CACHE_SIZE=65536;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(16);
         try (Connection c = pool.getConnection()) {

@@ -30,9 +30,9 @@ final class CurationBenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var result = new CurationBenchmark(root.json ? System.err : System.out).run(dir.toAbsolutePath(), text, images, seed);
+        var result = new CurationBenchmark(root.json ? System.err : root.stdout).run(dir.toAbsolutePath(), text, images, seed);
         if (root.json) {
-            System.out.println(Json.write(result.asMap()));
+            root.printJson(result.asMap());
         }
         return 0;
     }

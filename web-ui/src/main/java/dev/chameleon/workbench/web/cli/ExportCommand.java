@@ -26,17 +26,26 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Curation ws = Curation.open(root.workspace())) {
-            ExportResult r = ws.export(dataset, out.toAbsolutePath());
+        Path file = out.toAbsolutePath();
+        try (Curation ws = root.openExisting()) {
+            long total = WorkbenchCommand.summary(ws, dataset).total();
+            ExportResult r;
+            // SnapshotWriter writes "<dir>/.<name>.tmp" and renames it to the output when done.
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            try (WriteWatch ignored = new WriteWatch(root.err, "export " + dataset, total, () -> tmp,
+                    file.getFileName().toString().endsWith(".gz"))) {
+                r = ws.export(dataset, file);
+            }
             if (root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
+                m.put("dataset", dataset);
                 m.put("file", r.file().toString());
                 m.put("image_dir", r.imageDir().toString());
                 m.put("examples", r.examples());
                 m.put("images", r.images());
-                System.out.println(Json.write(m));
+                root.printJson(m);
             } else {
-                System.err.printf("exported %,d examples and %,d images to %s (images in %s)%n", r.examples(),
+                root.err.printf("exported %,d examples and %,d images to %s (images in %s)%n", r.examples(),
                         r.images(), r.file(), r.imageDir());
             }
         }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +29,25 @@ final class SearchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "QUERY")
     List<String> query;
 
-    @Option(names = "--limit", defaultValue = "20")
+    @Option(names = "--limit", defaultValue = "20", description = "Hits to show (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--offset", defaultValue = "0")
+    @Option(names = "--offset", defaultValue = "0", description = "Hits to skip (default ${DEFAULT-VALUE}).")
     int offset;
 
     @Override
     public Integer call() {
-        try (Curation ws = Curation.open(root.workspace())) {
+        if (limit < 1 || offset < 0) {
+            throw new IllegalArgumentException("--limit must be at least 1 and --offset at least 0 (got --limit "
+                    + limit + " --offset " + offset + ")");
+        }
+        try (Curation ws = root.openExisting()) {
             SearchRequest req = SearchRequest.of(dataset, String.join(" ", query));
             SearchPage page = ws.search(req, offset, limit);
             List<ExampleRow> rows = ws.rows(req, offset, limit);
             if (root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
+                m.put("dataset", dataset);
                 m.put("query", req.query());
                 m.put("total", page.total());
                 m.put("hits", rows.stream().map(r -> {
@@ -54,13 +60,15 @@ final class SearchCommand implements Callable<Integer> {
                     h.put("source", r.source());
                     return h;
                 }).toList());
-                System.out.println(Json.write(m));
+                root.printJson(m);
             } else {
-                System.out.printf("%,d matches%n", page.total());
+                PrintWriter out = root.out;
+                out.printf("%,d matches%n", page.total());
                 for (ExampleRow r : rows) {
-                    System.out.printf("%8d  %-22s %-8s %s%s%n", r.id(), r.category().label(), r.status().wireName(),
+                    out.printf("%8d  %-22s %-8s %s%s%n", r.id(), r.category().label(), r.status().wireName(),
                             r.imageCount() > 0 ? "[" + r.imageCount() + " img] " : "", r.preview());
                 }
+                out.flush();
             }
         }
         return 0;

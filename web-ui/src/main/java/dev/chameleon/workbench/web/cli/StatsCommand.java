@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,30 +21,32 @@ final class StatsCommand implements Callable<Integer> {
     @ParentCommand
     WorkbenchCommand root;
 
-    @Option(names = "--dataset")
+    @Option(names = "--dataset", description = "Only this dataset (default: all).")
     String dataset;
 
     @Override
     public Integer call() {
-        try (Curation ws = Curation.open(root.workspace())) {
-            List<DatasetSummary> list = dataset == null ? ws.datasets()
-                    : List.of(ws.dataset(dataset).orElseThrow(() -> new IllegalArgumentException(
-                    "no dataset named '" + dataset + "'; see 'workbench stats' for the list")));
+        try (Curation ws = root.openExisting()) {
+            List<DatasetSummary> list = dataset == null ? ws.datasets() : List.of(WorkbenchCommand.summary(ws, dataset));
             if (root.json) {
-                System.out.println(Json.write(Map.of("workspace", ws.root().toString(),
-                        "datasets", list.stream().map(StatsCommand::toMap).toList())));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("workspace", ws.root().toString());
+                m.put("datasets", list.stream().map(StatsCommand::toMap).toList());
+                root.printJson(m);
             } else {
-                System.out.println("workspace " + ws.root());
+                PrintWriter out = root.out;
+                out.println("workspace " + ws.root());
                 for (DatasetSummary s : list) {
-                    System.out.printf("%n%s: %,d examples (%,d with images)%n", s.dataset().name(), s.total(),
+                    out.printf("%n%s: %,d examples (%,d with images)%n", s.dataset().name(), s.total(),
                             s.withImages());
                     for (Category c : Category.values()) {
-                        System.out.printf("  %-24s %,10d%n", c.label(), s.count(c));
+                        out.printf("  %-24s %,10d%n", c.label(), s.count(c));
                     }
                     for (ReviewStatus r : ReviewStatus.values()) {
-                        System.out.printf("  %-24s %,10d%n", r.wireName(), s.count(r));
+                        out.printf("  %-24s %,10d%n", r.wireName(), s.count(r));
                     }
                 }
+                out.flush();
             }
         }
         return 0;
