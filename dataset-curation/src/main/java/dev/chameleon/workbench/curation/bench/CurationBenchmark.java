@@ -73,15 +73,70 @@ public final class CurationBenchmark {
         }
     }
 
-    private static final String[] WORDS = ("the a model image token train data answer question prompt learn shape "
-            + "colour red green blue circle square triangle river mountain city history science music language code "
-            + "function return value list map graph network layer attention vector matrix sum product number small "
-            + "large quick slow bright dark north south east west story poem letter recipe garden ocean forest "
-            + "planet star light sound energy market price policy health water food travel sport team game").split(" ");
-    private static final String[] QUERIES = {"circle", "red AND square", "\"train data\"", "history OR science",
-            "mountain -river", "category:code", "attention vector", "status:pending AND planet", "music",
-            "language model", "has_image:true", "length:[100 TO 300]", "garden ocean", "recipe", "tag:bench",
-            "quick brown", "energy AND market", "\"the model\"", "north", "policy health"};
+    /**
+     * Words follow Zipf's law over a 30,000-word vocabulary, as natural text does: a few words are in most
+     * examples and most words are rare. (A small uniform vocabulary would put every query word in half the
+     * examples, which no real corpus does.) The most frequent words are real English words.
+     */
+    private static final String[] COMMON = ("the a of to and in is it that for on with as was this be are image "
+            + "model data answer question shape colour red green blue circle square triangle river mountain city "
+            + "history science music language code function return value list map graph network layer attention "
+            + "vector matrix sum product number small large quick slow bright dark north south east west story poem "
+            + "letter recipe garden ocean forest planet star light sound energy market price policy health water "
+            + "food travel sport team game").split(" ");
+    private static final int VOCABULARY = 30_000;
+    private static final String[] SYLLABLES = ("ka ri to mu se la po ne vi da lo ge fa zu ti ba ro me sa ku ni "
+            + "pe do ha ju ki ma no re su ta wo ya be ci du fe gi").split(" ");
+    static final String[] WORDS = vocabulary();
+    private static final double[] ZIPF_CDF = zipf(VOCABULARY, 1.07);
+
+    /** Queries of the kinds people type: common and rare words, conjunctions, phrases, negation, fields. */
+    static final String[] QUERIES = {word(20), word(40) + " AND " + word(300), "\"" + word(2) + " " + word(30) + "\"",
+            word(500) + " OR " + word(900), word(60) + " -" + word(70), "category:code", word(1200) + " " + word(25),
+            "status:pending AND " + word(150), word(3000), word(80) + " " + word(90), "has_image:true",
+            "length:[100 TO 300] AND " + word(400), word(700) + " " + word(45), word(5000), "tag:bench AND " + word(2000),
+            word(10_000), word(35) + " AND " + word(55), "\"" + word(0) + " " + word(18) + "\"", word(250) + "*",
+            word(100) + " " + word(1500)};
+
+    private static String word(int rank) {
+        return WORDS[rank];
+    }
+
+    private static String[] vocabulary() {
+        String[] w = new String[VOCABULARY];
+        System.arraycopy(COMMON, 0, w, 0, COMMON.length);
+        SplittableRandom rnd = new SplittableRandom(7);
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.Arrays.asList(COMMON));
+        for (int i = COMMON.length; i < VOCABULARY; ) {
+            StringBuilder sb = new StringBuilder();
+            int syllables = 2 + rnd.nextInt(3);
+            for (int j = 0; j < syllables; j++) {
+                sb.append(SYLLABLES[rnd.nextInt(SYLLABLES.length)]);
+            }
+            if (seen.add(sb.toString())) {
+                w[i++] = sb.toString();
+            }
+        }
+        return w;
+    }
+
+    private static double[] zipf(int n, double exponent) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += 1.0 / Math.pow(i + 1, exponent);
+            cdf[i] = sum;
+        }
+        for (int i = 0; i < n; i++) {
+            cdf[i] /= sum;
+        }
+        return cdf;
+    }
+
+    private static String randomWord(SplittableRandom rnd) {
+        int i = Arrays.binarySearch(ZIPF_CDF, rnd.nextDouble());
+        return WORDS[Math.min(VOCABULARY - 1, i < 0 ? -i - 1 : i)];
+    }
 
     private final PrintStream out;
 
@@ -157,7 +212,7 @@ public final class CurationBenchmark {
                 ObjectNode o = m.createObjectNode();
                 ArrayNode msgs = o.putArray("messages");
                 boolean code = i % 10 == 0;
-                msgs.addObject().put("role", "user").put("content", sentence(rnd, 6 + rnd.nextInt(20)) + " #" + i + "?");
+                msgs.addObject().put("role", "user").put("content", sentence(rnd, 6 + rnd.nextInt(20)) + "?");
                 String answer = code ? "```python\ndef f" + i + "(x):\n    return x * " + rnd.nextInt(100) + "\n```"
                         : sentence(rnd, 10 + rnd.nextInt(60)) + ".";
                 msgs.addObject().put("role", "assistant").put("content", answer);
@@ -207,7 +262,7 @@ public final class CurationBenchmark {
             if (i > 0) {
                 sb.append(' ');
             }
-            sb.append(WORDS[rnd.nextInt(WORDS.length)]);
+            sb.append(randomWord(rnd));
         }
         return sb.toString();
     }

@@ -12,6 +12,7 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -30,7 +31,8 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -40,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -95,6 +98,7 @@ public final class SearchIndex implements AutoCloseable {
             Directory d = FSDirectory.open(dir);
             IndexWriterConfig cfg = new IndexWriterConfig(new StandardAnalyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setIndexSort(new Sort(new SortField(ID_SORT, SortField.Type.LONG)))
                     .setRAMBufferSizeMB(48)
                     .setUseCompoundFile(false);
             IndexWriter w;
@@ -188,22 +192,52 @@ public final class SearchIndex implements AutoCloseable {
         try {
             IndexSearcher s = searchers.acquire();
             try {
-                int total = s.count(q);
-                if (limit <= 0 || offset >= total) {
-                    return new SearchPage(List.of(), total);
+                Integer known = cachedCount(s, q);
+                if (known != null && (limit <= 0 || offset >= known)) {
+                    return new SearchPage(List.of(), known);
                 }
-                int n = Math.min(offset + limit, total);
+                int n = Math.max(1, offset + Math.max(limit, 0));
                 boolean ranked = request.query() != null && !request.query().isBlank();
                 Sort sort = ranked
                         ? new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.LONG))
                         : new Sort(new SortField(ID_SORT, SortField.Type.LONG));
-                TopDocs top = s.search(q, n, sort);
+                // One pass collects the page and counts every hit; when the count is already known (the grid
+                // asks for it first) the collector may stop early instead.
+                TopFieldDocs top = s.search(q, new TopFieldCollectorManager(sort, n, null,
+                        known != null ? n : Integer.MAX_VALUE));
+                int total = known != null ? known : (int) top.totalHits.value;
+                if (known == null) {
+                    rememberCount(s, q, total);
+                }
+                if (limit <= 0 || offset >= total) {
+                    return new SearchPage(List.of(), total);
+                }
                 return new SearchPage(ids(s, top.scoreDocs, offset), total);
             } finally {
                 searchers.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Recent hit counts by query and index version: a grid asks for the count and then for pages. */
+    private final Map<Object, Integer> counts = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Integer> eldest) {
+            return size() > 64;
+        }
+    };
+
+    private Integer cachedCount(IndexSearcher s, Query q) {
+        synchronized (counts) {
+            return counts.get(List.of(q, ((DirectoryReader) s.getIndexReader()).getVersion()));
+        }
+    }
+
+    private void rememberCount(IndexSearcher s, Query q, int total) {
+        synchronized (counts) {
+            counts.put(List.of(q, ((DirectoryReader) s.getIndexReader()).getVersion()), total);
         }
     }
 
@@ -229,7 +263,13 @@ public final class SearchIndex implements AutoCloseable {
         try {
             IndexSearcher s = searchers.acquire();
             try {
-                return s.count(q);
+                Integer known = cachedCount(s, q);
+                if (known != null) {
+                    return known;
+                }
+                int total = s.count(q);
+                rememberCount(s, q, total);
+                return total;
             } finally {
                 searchers.release(s);
             }
