@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * A workspace: the one entry point for curating SFT data.
@@ -282,13 +283,31 @@ public final class Curation implements AutoCloseable {
 
     /** Writes a dataset as canonical JSONL (gzip when the name ends in .gz) with its images beside it. */
     public ExportResult export(String dataset, Path out) throws IOException {
-        return SnapshotWriter.export(store, images, store.requireDataset(dataset), out);
+        return export(dataset, out, null);
+    }
+
+    /**
+     * Writes a dataset as canonical JSONL, telling {@code progress} how many of the dataset's
+     * {@link #size(String)} examples it has read so far.
+     */
+    public ExportResult export(String dataset, Path out, LongConsumer progress) throws IOException {
+        return SnapshotWriter.export(store, images, store.requireDataset(dataset), out, progress);
     }
 
     /** Freezes the dataset's accepted examples into a new immutable, versioned snapshot folder. */
     public Snapshot snapshot(String dataset) throws IOException {
+        return snapshot(dataset, null);
+    }
+
+    /** As {@link #snapshot(String)}, telling {@code progress} how many of {@link #size(String)} it has read. */
+    public Snapshot snapshot(String dataset, LongConsumer progress) throws IOException {
         Dataset d = store.requireDataset(dataset);
-        return SnapshotWriter.snapshot(store, images, d, root.resolve("snapshots"));
+        return SnapshotWriter.snapshot(store, images, d, root.resolve("snapshots"), progress);
+    }
+
+    /** Number of examples in a dataset (all statuses). */
+    public long size(String dataset) {
+        return store.count(store.requireDataset(dataset));
     }
 
     public List<ExampleStore.SnapshotRecord> snapshots(String dataset) {

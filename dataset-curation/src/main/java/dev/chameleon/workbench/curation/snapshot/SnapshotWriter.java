@@ -27,6 +27,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -44,7 +45,8 @@ public final class SnapshotWriter {
      * Exports every example of a dataset (any status) as canonical JSONL, images copied to a folder beside the
      * file ({@code <name>-images/}) and referenced by relative path, so importing the file reproduces the dataset.
      */
-    public static ExportResult export(ExampleStore store, ImageStore images, Dataset d, Path out) throws IOException {
+    public static ExportResult export(ExampleStore store, ImageStore images, Dataset d, Path out,
+                                      LongConsumer progress) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         String base = out.getFileName().toString().replaceFirst("(\\.jsonl|\\.json)?(\\.gz)?$", "");
@@ -58,7 +60,7 @@ public final class SnapshotWriter {
             store.forEach(d, null, e -> {
                 writeRecord(w, e, images, imageDir, imageDir.getFileName().toString(), written);
                 counts[0]++;
-            });
+            }, progress);
         }
         counts[1] = written.size();
         move(tmp, out);
@@ -70,8 +72,8 @@ public final class SnapshotWriter {
      * manifest with counts per category and the content hash. The folder is written under a temporary name and
      * renamed into place, then made read-only; a crash leaves no half snapshot.
      */
-    public static Snapshot snapshot(ExampleStore store, ImageStore images, Dataset d, Path snapshotsRoot)
-            throws IOException {
+    public static Snapshot snapshot(ExampleStore store, ImageStore images, Dataset d, Path snapshotsRoot,
+                                    LongConsumer progress) throws IOException {
         int version = store.nextSnapshotVersion(d);
         Path datasetDir = snapshotsRoot.resolve(d.name());
         Files.createDirectories(datasetDir);
@@ -90,7 +92,7 @@ public final class SnapshotWriter {
                 writeRecord(w, e, images, tmp.resolve("images"), "images", written);
                 byCategory.merge(e.category(), 1L, Long::sum);
                 n[0]++;
-            });
+            }, progress);
         }
         String hash = HexFormat.of().formatHex(sha.digest());
         ObjectNode manifest = ExampleJson.MAPPER.createObjectNode();

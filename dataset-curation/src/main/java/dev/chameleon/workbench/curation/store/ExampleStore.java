@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The workspace's H2 database: datasets, examples, import history and snapshots.
@@ -347,12 +348,43 @@ public final class ExampleStore implements AutoCloseable {
     }
 
     /**
-     * Streams a dataset's examples in import order, optionally only those with the given status,
-     * and optionally only ids above {@code afterId} (for catching up an index).
+     * Streams a dataset's examples in import order, optionally only those with the given status.
+     * Reads windows of positions, so each query is a bounded index range however large the dataset.
+     *
+     * @param progress told the number of positions read so far (of {@link #count(Dataset)}), or null
      */
+    public void forEach(Dataset d, ReviewStatus onlyStatus, Consumer<Example> action, LongConsumer progress) {
+        long end = count(d);
+        String sql = "SELECT " + FULL_COLUMNS + " FROM example WHERE dataset_id = ? AND seq >= ? AND seq < ?"
+                + (onlyStatus == null ? "" : " AND status = ?") + " ORDER BY dataset_id, seq";
+        for (long from = 0; from < end; from += 2000) {
+            final long lo = from;
+            List<Example> chunk = tx(c -> {
+                List<Example> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, d.id());
+                    ps.setLong(2, lo);
+                    ps.setLong(3, lo + 2000);
+                    if (onlyStatus != null) {
+                        ps.setString(4, onlyStatus.name());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(fullExample(rs));
+                        }
+                    }
+                }
+                return out;
+            });
+            chunk.forEach(action);
+            if (progress != null) {
+                progress.accept(Math.min(end, from + 2000));
+            }
+        }
+    }
+
     public void forEach(Dataset d, ReviewStatus onlyStatus, Consumer<Example> action) {
-        forEach("dataset_id = " + d.id() + (onlyStatus == null ? "" : " AND status = '" + onlyStatus.name() + "'"),
-                "seq", action);
+        forEach(d, onlyStatus, action, null);
     }
 
     /** Streams every example with id above {@code afterId}, with its dataset's name, in id order. */
@@ -382,34 +414,6 @@ public final class ExampleStore implements AutoCloseable {
                 Example e = (Example) o[0];
                 action.accept(names.getOrDefault((Long) o[1], "?"), e);
                 cursor = e.id();
-            }
-        }
-    }
-
-    private void forEach(String where, String order, Consumer<Example> action) {
-        long lastSeqOrId = -1;
-        String key = order;
-        while (true) {
-            final long from = lastSeqOrId;
-            List<Object[]> chunk = tx(c -> {
-                List<Object[]> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + FULL_COLUMNS + ", " + key
-                        + " FROM example WHERE " + where + " AND " + key + " > ? ORDER BY " + key + " LIMIT 2000")) {
-                    ps.setLong(1, from);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new Object[]{fullExample(rs), rs.getLong(10)});
-                        }
-                    }
-                }
-                return out;
-            });
-            if (chunk.isEmpty()) {
-                return;
-            }
-            for (Object[] o : chunk) {
-                action.accept((Example) o[0]);
-                lastSeqOrId = (Long) o[1];
             }
         }
     }

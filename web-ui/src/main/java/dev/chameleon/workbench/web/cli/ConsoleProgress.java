@@ -12,6 +12,8 @@ final class ConsoleProgress {
 
     /** Formats byte counts. */
     static final LongFunction<String> MB = bytes -> String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    /** Formats example counts. */
+    static final LongFunction<String> EXAMPLES = n -> String.format(Locale.ROOT, "%,d examples", n);
 
     private final PrintWriter err;
     private final String label;

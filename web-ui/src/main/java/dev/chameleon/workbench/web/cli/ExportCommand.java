@@ -28,14 +28,11 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = out.toAbsolutePath();
         try (Curation ws = root.openExisting()) {
-            long total = WorkbenchCommand.summary(ws, dataset).total();
-            ExportResult r;
-            // SnapshotWriter writes "<dir>/.<name>.tmp" and renames it to the output when done.
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            try (WriteWatch ignored = new WriteWatch(root.err, "export " + dataset, total, () -> tmp,
-                    file.getFileName().toString().endsWith(".gz"))) {
-                r = ws.export(dataset, file);
-            }
+            long total = ws.size(dataset);
+            ConsoleProgress line = new ConsoleProgress(root.err, "export " + dataset, ConsoleProgress.EXAMPLES);
+            ExportResult r = ws.export(dataset, file, done -> line.update(done, total,
+                    "", false));
+            line.finish();
             if (root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("dataset", dataset);

@@ -1,16 +1,11 @@
 package dev.chameleon.workbench.web.cli;
 
 import dev.chameleon.workbench.curation.Curation;
-import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.snapshot.Snapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,13 +23,11 @@ final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Curation ws = root.openExisting()) {
-            long accepted = WorkbenchCommand.summary(ws, dataset).count(ReviewStatus.ACCEPTED);
-            Path datasetDir = ws.root().resolve("snapshots").resolve(dataset);
-            Snapshot s;
-            try (WriteWatch ignored = new WriteWatch(root.err, "snapshot " + dataset, accepted,
-                    () -> inProgress(datasetDir), false)) {
-                s = ws.snapshot(dataset);
-            }
+            long total = ws.size(dataset);
+            ConsoleProgress line = new ConsoleProgress(root.err, "snapshot " + dataset, ConsoleProgress.EXAMPLES);
+            Snapshot s = ws.snapshot(dataset, done -> line.update(done, total,
+                    "", false));
+            line.finish();
             if (root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("dataset", s.dataset());
@@ -56,17 +49,4 @@ final class SnapshotCommand implements Callable<Integer> {
     }
 
     /** The examples file of the snapshot being written: SnapshotWriter builds it in a hidden ".vNNNN.tmp" folder. */
-    private static Path inProgress(Path datasetDir) {
-        if (!Files.isDirectory(datasetDir)) {
-            return null;
-        }
-        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(datasetDir, ".v*.tmp")) {
-            for (Path p : tmp) {
-                return p.resolve("examples.jsonl");
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
-    }
 }
