@@ -28,15 +28,8 @@ public class WorkbenchApplication implements AppShellConfigurator {
         settings.setPageTitle("Chameleon Workbench");
     }
 
-    /**
-     * Starts the web server on a workspace and blocks until the application stops (Ctrl-C, SIGTERM).
-     *
-     * @param workspace   the workspace folder (created when missing)
-     * @param port        the HTTP port; 0 picks a free one
-     * @param bindAddress the address to listen on; 127.0.0.1 keeps the UI reachable from this machine only
-     */
-    public static void serve(Path workspace, int port, String bindAddress) {
-        ConfigurableApplicationContext context = start(workspace, port, bindAddress);
+    /** Blocks until the application context closes (Ctrl-C, SIGTERM); an interrupt closes it. */
+    public static void awaitClose(ConfigurableApplicationContext context) {
         CountDownLatch closed = new CountDownLatch(1);
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent) {

@@ -2,7 +2,6 @@ package dev.chameleon.workbench.web.cli;
 
 import dev.chameleon.workbench.web.WorkbenchApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -10,7 +9,6 @@ import picocli.CommandLine.ParentCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code workbench serve [--port N]}: the web app, on localhost unless told otherwise. Once it listens it prints
@@ -35,12 +33,6 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port " + port + " is not a port; use 1-65535, or 0 for a free one");
         }
         ConfigurableApplicationContext context = WorkbenchApplication.start(root.workspace(), port, bind);
-        CountDownLatch closed = new CountDownLatch(1);
-        context.addApplicationListener(event -> {
-            if (event instanceof ContextClosedEvent) {
-                closed.countDown();
-            }
-        });
         String host = bind.equals("0.0.0.0") ? "localhost" : bind;
         String url = "http://" + host + ":" + context.getEnvironment().getProperty("local.server.port", "" + port) + "/";
         if (root.json) {
@@ -51,14 +43,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             root.err.println("Chameleon Workbench at " + url + " (workspace " + root.workspace() + "); Ctrl-C stops it");
         }
-        try {
-            if (context.isActive()) {
-                closed.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            context.close();
-        }
+        WorkbenchApplication.awaitClose(context);
         return 0;
     }
 }
