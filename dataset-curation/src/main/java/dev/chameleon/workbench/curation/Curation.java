@@ -21,6 +21,7 @@ import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.curation.store.ExampleStore;
+import dev.chameleon.workbench.curation.store.TokenCounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,6 +136,11 @@ public final class Curation implements AutoCloseable {
 
     public HarmTaxonomy taxonomy() {
         return rules.taxonomy();
+    }
+
+    /** Token counts per example and tokenizer setup, stored beside the examples. */
+    public TokenCounts tokenCounts() {
+        return new TokenCounts(store.dataSource());
     }
 
     ExampleStore store() {

@@ -79,6 +79,11 @@ public final class ExampleStore implements AutoCloseable {
         return new ExampleStore(pool);
     }
 
+    /** The database, for companions that keep their own tables in it (e.g. {@link TokenCounts}). */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     /** Closes the pool; H2 closes the database cleanly when its last connection goes. */
     @Override
     public void close() {

@@ -1,0 +1,96 @@
+package dev.chameleon.workbench.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The command line of the sft-trainer jar: {@code java -jar sft-trainer.jar COMMAND}. Tokenizer training,
+ * encoding and decoding, and rendering examples as training sequences.
+ *
+ * <p>Standard output carries results only; progress and errors go to standard error. A failure prints one line
+ * {@code error: ...} and exits 1; a usage error exits 2.
+ */
+@Command(name = "sft-trainer", mixinStandardHelpOptions = true, version = "Chameleon Workbench sft-trainer 0.1.0",
+        description = "Tokenizers and training sequences for Chameleon-style SFT.",
+        subcommands = {TrainTextTokenizerCommand.class, TrainImageTokenizerCommand.class, EncodeTextCommand.class,
+                DecodeTextCommand.class, EncodeImageCommand.class, DecodeImageCommand.class, RenderCommand.class,
+                CountCommand.class})
+public final class SftTrainerMain implements Runnable {
+
+    final Toolkit toolkit;
+    PrintWriter out;
+    PrintWriter err;
+
+    SftTrainerMain(Toolkit toolkit) {
+        this.toolkit = toolkit;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** A command line over the real tokenizers, writing to the process's standard streams. */
+    public static CommandLine commandLine() {
+        return commandLine(new RealToolkit());
+    }
+
+    static CommandLine commandLine(Toolkit toolkit) {
+        SftTrainerMain root = new SftTrainerMain(toolkit);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(System.out, true));
+        cl.setErr(new PrintWriter(System.err, true));
+        cl.setExecutionStrategy(parsed -> {
+            root.out = cl.getOut();
+            root.err = cl.getErr();
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler((ParameterException ex, String[] args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String msg = firstLine(ex.getMessage()).replaceFirst("^Error: ", "");
+            if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                msg += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+            }
+            cmd.getErr().println("error: " + msg + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + message(ex));
+            if (System.getenv("WORKBENCH_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(new CommandLine(this), "name a command");
+    }
+
+    /** One line for a failure: our messages as they are, a bare JDK exception with its type. */
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        if (msg == null || msg.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        boolean ours = t instanceof IllegalArgumentException || t instanceof IllegalStateException
+                || t instanceof UnsupportedOperationException || t instanceof java.io.IOException
+                && t.getClass() == java.io.IOException.class;
+        return firstLine(ours ? msg : msg + " (" + t.getClass().getSimpleName() + ")");
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+}
