@@ -31,6 +31,11 @@ public final class SftTrainerMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The PyTorch native comes inside the jar; DJL must never try to download one (set -Dai.djl.offline=false
+        // explicitly to allow it).
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         System.exit(commandLine().execute(args));
     }
 
