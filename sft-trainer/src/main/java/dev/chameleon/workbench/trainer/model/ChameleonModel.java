@@ -1,0 +1,108 @@
+package dev.chameleon.workbench.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Chameleon decoder: token embedding, layers, final RMSNorm and an untied output head; token ids in,
+ * logits out (no tokenization or sampling here).
+ *
+ * <p>Inputs: ids (B, T) int64; optionally an additive mask broadcastable to (B, 1, T, T) (0 = attend,
+ * a large negative number = blocked, e.g. block-diagonal document isolation from the packer), added to the
+ * causal mask; optionally, as the third input (pass a zero mask when there are no documents), positions
+ * (B, T) restarting at each packed document. Output: logits (B, T, V).
+ */
+public final class ChameleonModel extends AbstractBlock {
+
+    /** The additive value for a blocked position: large and finite, so a fully masked row never makes NaN. */
+    public static final float BLOCKED = -1e9f;
+
+    private final ModelConfig c;
+    private final Parameter embedding;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm norm;
+    private final Linear head;
+    private final RotaryEmbedding rope;
+
+    public ChameleonModel(ModelConfig config) {
+        this.c = config;
+        if (c.tiedEmbeddings()) {
+            throw new IllegalArgumentException("tied_embeddings: true is not supported by ChameleonModel;"
+                    + " Chameleon unties them, set tied_embeddings: false");
+        }
+        embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(c.vocabSize(), c.hidden())).build());
+        for (int i = 0; i < c.layers(); i++) {
+            layers.add(addChildBlock("layer" + i, new DecoderLayer(c)));
+        }
+        norm = addChildBlock("norm", new RmsNorm(c.hidden(), c.rmsEps()));
+        head = addChildBlock("head", Linear.builder().setUnits(c.vocabSize()).optBias(false).build());
+        rope = new RotaryEmbedding(c.headDim(), c.ropeTheta());
+        setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    /** The causal mask (1, 1, T, T): 0 on and below the diagonal, {@link #BLOCKED} above. */
+    public static NDArray causalMask(NDManager m, long t) {
+        NDArray rows = m.arange(0, (int) t, 1, DataType.INT64).expandDims(1);   // (T, 1)
+        NDArray cols = m.arange(0, (int) t, 1, DataType.INT64).expandDims(0);   // (1, T)
+        NDArray blocked = cols.gt(rows).toType(DataType.FLOAT32, false);        // (T, T)
+        return blocked.mul(m.full(new Shape(1), BLOCKED)).reshape(1, 1, t, t);  // (1, 1, T, T)
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+        NDArray ids = in.get(0);                                                 // (B, T)
+        NDManager m = ids.getManager();
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        NDArray mask = causalMask(m, t);                                         // (1, 1, T, T)
+        if (in.size() > 1 && in.get(1) != null) {
+            mask = mask.add(in.get(1));                                          // (B, 1, T, T)
+        }
+        NDArray positions = in.size() > 2 ? in.get(2) : RotaryEmbedding.defaultPositions(m, b, t); // (B, T)
+        NDList cosSin = rope.tables(positions);                                  // (B, 1, T, hd) x2
+        NDArray w = ps.getValue(embedding, ids.getDevice(), training);           // (V, d)
+        NDArray x = Embedding.embedding(ids, w, SparseFormat.DENSE).head();      // (B, T, d)
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(ps, new NDList(x, cosSin.get(0), cosSin.get(1), mask), training).head(); // (B, T, d)
+        }
+        x = norm.forward(ps, new NDList(x), training).head();                    // (B, T, d)
+        return head.forward(ps, new NDList(x), training);                        // (B, T, V)
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        return new Shape[] {new Shape(ids.get(0), ids.get(1), c.vocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        long t = inputShapes[0].get(1);
+        Shape x = new Shape(b, t, c.hidden());
+        Shape table = new Shape(b, 1, t, c.headDim());
+        for (DecoderLayer layer : layers) {
+            layer.initialize(manager, dataType, x, table, table, new Shape(b, 1, t, t));
+        }
+        norm.initialize(manager, dataType, x);
+        head.initialize(manager, dataType, x);
+    }
+}
