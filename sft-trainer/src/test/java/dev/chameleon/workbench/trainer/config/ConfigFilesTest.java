@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chameleon.workbench.curation.model.HarmTaxonomy;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.train.TrainConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,6 +54,10 @@ class ConfigFilesTest {
                 ModelConfig c = ConfigLoader.load(file, ModelConfig.class);
                 assertThat(c.parameterCount()).isPositive();
                 validated.add(rel);
+            } else if (rel.startsWith("recipes/")) {
+                TrainConfig run = ConfigLoader.load(file, TrainConfig.class);
+                assertThat(run.resolveModel().parameterCount()).isPositive();
+                validated.add(rel);
             } else if (rel.equals("safety/taxonomy.yaml")) {
                 try (InputStream in = Files.newInputStream(file)) {
                     assertThat(HarmTaxonomy.parse(in, rel).ids()).isNotEmpty();
@@ -65,6 +70,7 @@ class ConfigFilesTest {
             }
         }
         assertThat(validated).contains("models/tiny.yaml", "models/small.yaml", "models/medium.yaml",
-                "models/chameleon-7b.yaml", "models/chameleon-34b.yaml", "safety/taxonomy.yaml");
+                "models/chameleon-7b.yaml", "models/chameleon-34b.yaml", "safety/taxonomy.yaml",
+                "recipes/sft-paper.yaml", "recipes/tiny-cpu.yaml");
     }
 }

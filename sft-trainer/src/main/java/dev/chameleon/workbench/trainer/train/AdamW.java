@@ -1,0 +1,186 @@
+package dev.chameleon.workbench.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW written over NDArrays, so that norms and embeddings can be left out of weight decay and the moments
+ * can be saved in a checkpoint (DJL's optimizer does neither), which makes resume exact.
+ *
+ * <pre>
+ *   g  = grad * scale                      (scale from global-norm clipping)
+ *   m  = b1 m + (1 - b1) g
+ *   v  = b2 v + (1 - b2) g^2
+ *   w  = w (1 - lr wd)                     (decayed parameters only)
+ *   w  = w - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * </pre>
+ * Every update is in place, outside gradient recording; the moments live on the manager given at creation,
+ * so a per-step NDScope closes only temporaries. {@link #step} also zeroes the gradients.
+ */
+public final class AdamW {
+
+    private final List<String> names = new ArrayList<>();
+    private final List<NDArray> weights = new ArrayList<>();
+    private final List<NDArray> m = new ArrayList<>();
+    private final List<NDArray> v = new ArrayList<>();
+    private final boolean[] decays;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private long t;
+
+    /**
+     * @param params    the model's parameters, in the model's order
+     * @param manager   holds the moments (zeros at first)
+     * @param decayAll  false: norm gains/biases (GAMMA, BETA) and the token embedding get no weight decay
+     */
+    public AdamW(PairList<String, Parameter> params, NDManager manager, double beta1, double beta2, double eps,
+            double weightDecay, boolean decayAll) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decays = new boolean[params.size()];
+        int i = 0;
+        for (Pair<String, Parameter> p : params) {
+            NDArray w = p.getValue().getArray();
+            names.add(p.getKey());
+            weights.add(w);
+            m.add(manager.zeros(w.getShape(), w.getDataType()));
+            v.add(manager.zeros(w.getShape(), w.getDataType()));
+            decays[i++] = decayAll || decayedByDefault(p.getKey(), p.getValue());
+        }
+    }
+
+    /** Plain weight matrices decay; norm gains and biases and the token embedding do not. */
+    static boolean decayedByDefault(String name, Parameter p) {
+        return p.getType() == Parameter.Type.WEIGHT && !name.endsWith("embedding");
+    }
+
+    /** Names of the parameters that get weight decay. */
+    public List<String> decayed() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (decays[i]) {
+                out.add(names.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** The first moment of parameter {@code i} (tests). */
+    NDArray firstMoment(int i) {
+        return m.get(i);
+    }
+
+    /** Optimizer steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    /** The L2 norm of all gradients together; one host sync. Temporaries belong to the caller's scope. */
+    public float gradientNorm() {
+        NDList squares = new NDList(weights.size());
+        for (NDArray w : weights) {
+            NDArray g = w.getGradient();
+            squares.add(g.mul(g).sum().reshape(1));
+        }
+        return NDArrays.concat(squares).sum().sqrt().getFloat();
+    }
+
+    /** The clip factor for a gradient of norm {@code norm}: 1 at or under {@code clip}, else clip / norm. */
+    public static float clipScale(float norm, double clip) {
+        return clip > 0 && norm > clip ? (float) (clip / (norm + 1e-6)) : 1f;
+    }
+
+    /** One update with learning rate {@code lr}, gradients multiplied by {@code gradScale}; zeroes the gradients. */
+    public void step(double lr, float gradScale) {
+        t++;
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray w = weights.get(i);
+            NDArray grad = w.getGradient();
+            NDArray g = gradScale == 1f ? grad : grad.mul(gradScale);
+            m.get(i).muli(beta1).addi(g.mul(1 - beta1));
+            v.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            if (decays[i] && weightDecay > 0) {
+                w.muli(1 - lr * weightDecay);
+            }
+            NDArray denom = v.get(i).div(c2).sqrt().addi(eps);
+            w.subi(m.get(i).div(c1).divi(denom).muli(lr));
+            grad.subi(grad);
+        }
+    }
+
+    /** Writes t, then m and v of each parameter (name, element count, floats). */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeLong(t);
+        out.writeInt(weights.size());
+        for (int i = 0; i < weights.size(); i++) {
+            out.writeUTF(names.get(i));
+            Tensors.write(out, m.get(i));
+            Tensors.write(out, v.get(i));
+        }
+    }
+
+    /** Reads what {@link #save} wrote; the parameter names and sizes must match. */
+    public void load(DataInputStream in) throws IOException {
+        t = in.readLong();
+        int n = in.readInt();
+        if (n != weights.size()) {
+            throw new IOException("optimizer state holds " + n + " parameters, the model " + weights.size()
+                    + "; resume with the model config the checkpoint was written with");
+        }
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            if (!name.equals(names.get(i))) {
+                throw new IOException("optimizer state parameter " + i + " is " + name + ", the model's "
+                        + names.get(i) + "; resume with the same model config");
+            }
+            Tensors.read(in, m.get(i));
+            Tensors.read(in, v.get(i));
+        }
+    }
+
+    /** Writes and reads float32 arrays as (count, floats); reading fills an existing array in place. */
+    static final class Tensors {
+        private Tensors() {
+        }
+
+        static void write(DataOutputStream out, NDArray a) throws IOException {
+            float[] f = a.toFloatArray();
+            out.writeInt(f.length);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(f.length * 4);
+            b.asFloatBuffer().put(f);
+            out.write(b.array());
+        }
+
+        static void read(DataInputStream in, NDArray into) throws IOException {
+            int n = in.readInt();
+            if (n != into.size()) {
+                throw new IOException("saved array has " + n + " elements, expected " + into.size()
+                        + " (" + into.getShape() + "); the checkpoint belongs to another model shape");
+            }
+            byte[] bytes = new byte[n * 4];
+            in.readFully(bytes);
+            float[] f = new float[n];
+            java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(f);
+            try (NDArray src = into.getManager().create(f, into.getShape())) {
+                into.set(new NDIndex("..."), src);
+            }
+        }
+    }
+}
