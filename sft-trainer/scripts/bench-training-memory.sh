@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Training memory benchmark (issue 4: native memory and heap stay flat over 1,000 steps). Trains the tiny model
+# preset for 1,000 steps on synthetic packed windows through SftRun's training loop and prints, every 100 steps,
+# heap used after System.gc(), live NDArrays on the run's base manager and the process RSS (VmRSS), then the
+# growth from step 100 to the last step and a verdict (exit status 1 when not flat).
+# Usage: sft-trainer/scripts/bench-training-memory.sh [--steps 1000] [--every 100] [--batch 4] [--seq 256]
+#        [--accum 1] [--checkpoint-every 250] [--seed 7]
+# WB_BUILD_DIR picks the build folder (default target-mem); WB_SKIP_BUILD=1 reuses its classes and classpath;
+# WB_NO_JEMALLOC=1 runs on glibc malloc instead of jemalloc; WB_MALLOC_CONF overrides jemalloc's MALLOC_CONF
+# (default dirty_decay_ms:-1,muzzy_decay_ms:-1 as in bench-training.sh: freed pages are never returned).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BUILD_DIR="${WB_BUILD_DIR:-target-mem}"
+if [ "${WB_SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q -o -Dwb.buildDir="$BUILD_DIR" -pl sft-trainer -am compile dependency:build-classpath \
+      -Dmdep.outputFile="$PWD/sft-trainer/$BUILD_DIR/classpath.txt" -Dmdep.includeScope=runtime
+fi
+CP="sft-trainer/$BUILD_DIR/classes:$(cat "sft-trainer/$BUILD_DIR/classpath.txt")"
+
+# jemalloc, as the training benchmark and PLATFORM-NOTES use it for the trainer.
+JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+if [ "${WB_NO_JEMALLOC:-0}" != 1 ] && [ -f "$JEMALLOC" ]; then
+  export LD_PRELOAD="$JEMALLOC" MALLOC_CONF="${WB_MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+fi
+
+exec java -Xmx1g -Dai.djl.offline=true -cp "$CP" \
+    dev.chameleon.workbench.trainer.bench.TrainingMemoryBenchmark "$@"
