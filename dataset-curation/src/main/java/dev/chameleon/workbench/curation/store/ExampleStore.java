@@ -464,10 +464,6 @@ public final class ExampleStore implements AutoCloseable {
         return example(id).orElseThrow();
     }
 
-    public Example setTags(long id, Set<String> tags) {
-        return updateReview(id, "tags", json(new ArrayList<>(tags)));
-    }
-
     private Example updateReview(long id, String column, String value) {
         tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE example SET " + column + " = ? WHERE id = ?")) {
