@@ -58,6 +58,10 @@ class ConfigFilesTest {
                 TrainConfig run = ConfigLoader.load(file, TrainConfig.class);
                 assertThat(run.resolveModel().parameterCount()).isPositive();
                 validated.add(rel);
+            } else if (rel.startsWith("tokenizers/")) {
+                TokenizerRecipe t = ConfigLoader.load(file, TokenizerRecipe.class);
+                assertThat(t.imageConfig()).isNotBlank();
+                validated.add(rel);
             } else if (rel.equals("safety/taxonomy.yaml")) {
                 try (InputStream in = Files.newInputStream(file)) {
                     assertThat(HarmTaxonomy.parse(in, rel).ids()).isNotEmpty();
@@ -71,6 +75,6 @@ class ConfigFilesTest {
         }
         assertThat(validated).contains("models/tiny.yaml", "models/small.yaml", "models/medium.yaml",
                 "models/chameleon-7b.yaml", "models/chameleon-34b.yaml", "safety/taxonomy.yaml",
-                "recipes/sft-paper.yaml", "recipes/tiny-cpu.yaml");
+                "recipes/sft-paper.yaml", "recipes/tiny-cpu.yaml", "tokenizers/demo.yaml");
     }
 }

@@ -63,6 +63,6 @@ class VqConfigTest {
                 .hasMessageContaining("groups");
         assertThatThrownBy(() -> new VqConfig(64, 32, List.of(1, 2), 1, 512, 32, 32, 8, false, Double.NaN))
                 .hasMessageContaining("beta");
-        assertThatThrownBy(() -> VqConfig.preset("huge")).hasMessageContaining("chameleon, small or tiny");
+        assertThatThrownBy(() -> VqConfig.preset("huge")).hasMessageContaining("chameleon, small, demo or tiny");
     }
 }
