@@ -69,6 +69,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theWebModulesServicesNeverImportUi() {
+        check(noClasses().that().resideInAPackage(WEB).and().haveSimpleNameEndingWith("Service")
+                .should().dependOnClassesThat().resideInAnyPackage("com.vaadin..")
+                .because("a feature package's service (runs, playground) is plain Java the views call"));
+        check(noClasses().that().resideInAPackage(WEB).and().haveSimpleNameEndingWith("Service")
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("View")
+                .because("services never call back into views; views subscribe to them"));
+    }
+
+    @Test
     void viewsReachTheWorkspaceOnlyThroughItsPublicEntryTypes() {
         check(noClasses().that().resideInAPackage(WEB)
                 .should().dependOnClassesThat().resideInAnyPackage("org.h2..", "org.apache.lucene..",

@@ -15,7 +15,7 @@ class MainLayoutTest extends KaribuTest {
     void sideNavigationListsTheViewsFromTheirMenuAnnotations() {
         UI.getCurrent().navigate(DatasetsView.class);
         SideNav nav = _get(SideNav.class);
-        assertThat(nav.getItems()).extracting(SideNavItem::getLabel).containsExactly("Datasets", "Import");
-        assertThat(nav.getItems()).extracting(SideNavItem::getPath).containsExactly("", "import");
+        assertThat(nav.getItems()).extracting(SideNavItem::getLabel).containsExactly("Datasets", "Import", "Runs", "Playground", "Side by side");
+        assertThat(nav.getItems()).extracting(SideNavItem::getPath).containsExactly("", "import", "runs", "playground", "compare");
     }
 }

@@ -4,11 +4,13 @@ import dev.chameleon.workbench.curation.images.ImageStore;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.HarmTaxonomy;
+import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.model.Source;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,7 +38,13 @@ import java.util.Set;
 public final class DemoDataset {
 
     public static final String NAME = "demo";
-    public static final int DEFAULT_SIZE = 360;
+    /**
+     * Training examples wanted: 300 per category. The picture categories need that many to learn colour and shape
+     * apart; text, code and safety stop at their distinct conversations (about 150, 70 and 120).
+     */
+    public static final int DEFAULT_SIZE = 1800;
+    /** Draws per wanted example before a category is taken to have no new conversations left. */
+    private static final int MAX_TRIES_PER_EXAMPLE = 4;
     public static final long DEFAULT_SEED = 42L;
     /** Large enough for any demo; each colour-shape combo has about 7,500 distinct jittered pictures. */
     public static final int MAX_SIZE = 20_000;
@@ -64,8 +72,10 @@ public final class DemoDataset {
     /**
      * Generates the demo examples, storing their images in the store.
      *
-     * @param size number of training examples, split evenly over the six categories (the first
-     *             categories in {@link Category} order take the remainder); held-out adds a quarter as many
+     * @param size number of training examples wanted, split evenly over the six categories (the first
+     *             categories in {@link Category} order take the remainder); a category whose generator runs out
+     *             of new conversations stops short, since a duplicate would teach nothing new (text, code and
+     *             safety have a few hundred or fewer). Held-out adds a quarter of each share
      * @throws IllegalArgumentException when size is below 6 or above {@link #MAX_SIZE}
      */
     public static DemoDataset generate(ImageStore images, long seed, int size) {
@@ -91,8 +101,14 @@ public final class DemoDataset {
         for (Category c : Category.values()) {
             Generator g = generators.get(c);
             int n = counts.get(c);
-            for (int i = 0; i < n; i++) {
-                trainDrafts.add(g.nextTrain());
+            // Categories with few distinct prompts (text, code, safety) stop at their last new conversation.
+            Set<List<Message>> seen = new HashSet<>();
+            for (int tries = 0, kept = 0; kept < n && tries < MAX_TRIES_PER_EXAMPLE * n; tries++) {
+                Draft d = g.nextTrain();
+                if (seen.add(d.messages())) {
+                    trainDrafts.add(d);
+                    kept++;
+                }
             }
             for (int i = 0; i < Math.max(1, n / 4); i++) {
                 heldOutDrafts.add(g.nextHeldOut());

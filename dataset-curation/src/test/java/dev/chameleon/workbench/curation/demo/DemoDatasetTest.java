@@ -69,12 +69,26 @@ class DemoDatasetTest {
     }
 
     @Test
-    void allSixCategoriesGetAnEvenShare() {
-        Map<Category, Long> train = byCategory(demo.train());
-        Map<Category, Long> heldOut = byCategory(demo.heldOut());
+    void allSixCategoriesGetAnEvenShare(@TempDir Path dir) {
+        DemoDataset small = DemoDataset.generate(new ImageStore(dir, ImageLimits.defaults()), DemoDataset.DEFAULT_SEED,
+                360);
+        Map<Category, Long> train = byCategory(small.train());
+        Map<Category, Long> heldOut = byCategory(small.heldOut());
         for (Category c : Category.values()) {
             assertThat(train.get(c)).as("train %s", c).isEqualTo(60L);
             assertThat(heldOut.get(c)).as("held-out %s", c).isEqualTo(15L);
+        }
+    }
+
+    @Test
+    void pictureCategoriesGetTheirFullShareAndTextCategoriesStopAtTheirDistinctConversations() {
+        Map<Category, Long> train = byCategory(demo.train());
+        long share = DemoDataset.DEFAULT_SIZE / Category.values().length;
+        for (Category c : List.of(Category.VISUAL_CHAT, Category.IMAGE_GENERATION, Category.INTERLEAVED_GENERATION)) {
+            assertThat(train.get(c)).as("train %s", c).isEqualTo(share);
+        }
+        for (Category c : List.of(Category.TEXT, Category.CODE, Category.SAFETY)) {
+            assertThat(train.get(c)).as("train %s", c).isBetween(50L, share);
         }
     }
 

@@ -82,7 +82,7 @@ public final class TrainingMemoryBenchmark {
             ModelConfig preset = ConfigLoader.preset("models", "tiny", ModelConfig.class);
             TrainConfig c = new TrainConfig("tiny", "none", "none", "none", Map.of("text", 1.0, "code", 1.0), seq,
                     batch, accum, steps, 1e-3, 1e-4, Math.min(50, steps), 0.9, 0.95, 1e-5, 0.1, false, 1.0, 1e-5,
-                    0.05, seed, checkpointEvery, 1, out.toString());
+                    0.05, seed, checkpointEvery, 1, out.toString(), "cpu");
             ModelConfig model = c.withTraining(preset);
             List<RenderedExample> examples = syntheticExamples(model.vocabSize(), seq, seed);
             Provenance provenance = Provenance.of(c, model, null, Map.of());

@@ -19,7 +19,7 @@ import java.io.UncheckedIOException;
         description = "Tokenizers and training sequences for Chameleon-style SFT.",
         subcommands = {TrainTextTokenizerCommand.class, TrainImageTokenizerCommand.class, EncodeTextCommand.class,
                 DecodeTextCommand.class, EncodeImageCommand.class, DecodeImageCommand.class, RenderCommand.class,
-                CountCommand.class, TrainCommand.class})
+                CountCommand.class, TrainCommand.class, GenerateCommand.class, CheckDemoCommand.class})
 public final class SftTrainerMain implements Runnable {
 
     final Toolkit toolkit;

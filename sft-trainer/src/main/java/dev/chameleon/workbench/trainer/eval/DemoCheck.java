@@ -178,7 +178,7 @@ public final class DemoCheck {
     }
 
     /** Which rate an example counts towards, or null for none (interleaved generation is not scored). */
-    static String kind(Example e) {
+    public static String kind(Example e) {
         if ("refusal".equals(e.metadata().get("expect"))) {
             return "refusal";
         }

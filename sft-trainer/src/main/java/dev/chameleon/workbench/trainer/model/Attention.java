@@ -3,12 +3,14 @@ package dev.chameleon.workbench.trainer.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -30,6 +32,8 @@ final class Attention extends AbstractBlock {
     private final Parameter qBias;
     private final Parameter kGain;
     private final Parameter kBias;
+    /** Ones and zeros (hd) for the fused LayerNorm of the cached path; made on first use. */
+    private NDArray[] unit;
 
     Attention(ModelConfig c) {
         this.c = c;
@@ -57,10 +61,79 @@ final class Attention extends AbstractBlock {
         NDArray x = in.get(0);                                                   // (B, T, d)
         NDList cosSin = new NDList(in.get(1), in.get(2));                        // (B, 1, T, hd) each
         NDArray mask = in.get(3);                                                // (B|1, 1, T, T)
+        NDArray[] qkv = project(ps, x, cosSin, training);                        // (B, H|KV, T, hd) x3
+        return attend(ps, qkv[0], qkv[1], qkv[2], mask, training);               // (B, T, d)
+    }
+
+    /**
+     * The same attention over the cached keys and values of earlier positions plus the new ones, which it appends
+     * to {@code cache}; {@code mask} (B|1, 1, T, T_past + T) or null when every row may see every key. With one new
+     * position per row, {@code step} holds the rotation matrices from {@link RotaryEmbedding#stepMatrix}: {M for
+     * keys, M / sqrt(hd) for queries}, each (B, 1, hd, hd); otherwise it is null and cosSin is used.
+     */
+    NDArray forwardCached(ParameterStore ps, NDArray x, NDList cosSin, NDArray[] step, NDArray mask, KvCache cache,
+            int layer) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int hd = c.headDim();
-        NDManager m = x.getManager();
+        NDArray q = wq.forward(ps, new NDList(x), false).head();                // (B, T, H*hd)
+        NDArray k = wk.forward(ps, new NDList(x), false).head();                // (B, T, KV*hd)
+        NDArray v = wv.forward(ps, new NDList(x), false).head();                // (B, T, KV*hd)
+        if (t == 1) {
+            q = q.reshape(b, c.heads(), 1, hd);                                  // (B, H, 1, hd)
+            k = k.reshape(b, c.kvHeads(), 1, hd);                                // (B, KV, 1, hd)
+            v = v.reshape(b, c.kvHeads(), 1, hd);                                // (B, KV, 1, hd)
+        } else {
+            q = heads(q, b, t, c.heads());                                       // (B, H, T, hd)
+            k = heads(k, b, t, c.kvHeads());                                     // (B, KV, T, hd)
+            v = heads(v, b, t, c.kvHeads());                                     // (B, KV, T, hd)
+        }
+        if (c.qkNorm()) {
+            // The fused kernel computes the same (x - mean) / sqrt(var + eps) as layerNorm() in fewer native calls.
+            NDArray[] unit = unitAffine(hd);                                     // (hd) ones, zeros
+            float eps = (float) c.rmsEps();
+            q = LayerNorm.layerNorm(q, new Shape(hd), unit[0], unit[1], eps).head()          // (B, H, T, hd)
+                    .mul(ps.getValue(qGain, x.getDevice(), false)).add(ps.getValue(qBias, x.getDevice(), false));
+            k = LayerNorm.layerNorm(k, new Shape(hd), unit[0], unit[1], eps).head()          // (B, KV, T, hd)
+                    .mul(ps.getValue(kGain, x.getDevice(), false)).add(ps.getValue(kBias, x.getDevice(), false));
+        }
+        if (step == null) {
+            q = RotaryEmbedding.apply(q, cosSin);                                // (B, H, T, hd)
+            k = RotaryEmbedding.apply(k, cosSin);                                // (B, KV, T, hd)
+            NDArray[] kv = cache.append(layer, k, v);                            // (B, KV, S, hd) x2, S = T_past + T
+            return attend(ps, q, kv[0], kv[1], mask, false).head();             // (B, T, d)
+        }
+        q = q.matMul(step[1]);                                                   // (B, H, 1, hd), rotated and scaled
+        k = k.matMul(step[0]);                                                   // (B, KV, 1, hd), rotated
+        NDArray[] kv = cache.append(layer, k, v);                                // (B, KV, S, hd) x2
+        // One new position: fold each group's query heads into rows against its kv head, no repeated copies.
+        NDArray qg = q.reshape(b, c.kvHeads(), c.groupSize(), hd);                // (B, KV, g, hd)
+        NDArray scores = qg.matMul(kv[0].transpose(0, 1, 3, 2));                 // (B, KV, g, S)
+        if (mask != null) {
+            scores = scores.add(mask);                                           // (B, KV, g, S)
+        }
+        NDArray out = scores.softmax(-1).matMul(kv[1])                           // (B, KV, g, hd)
+                .reshape(b, 1, (long) c.heads() * hd);                           // (B, 1, H*hd): head h = kv*g + j
+        return wo.forward(ps, new NDList(out), false).head();                    // (B, 1, d)
+    }
+
+    /** Ones and zeros of length hd for the unscaled fused LayerNorm, made once and kept with the weights. */
+    private NDArray[] unitAffine(int hd) {
+        if (unit == null) {
+            NDManager keep = wq.getParameters().get(0).getValue().getArray().getManager();
+            NDArray ones = keep.ones(new Shape(hd));
+            NDArray zeros = keep.zeros(new Shape(hd));
+            NDScope.unregister(ones);
+            NDScope.unregister(zeros);
+            unit = new NDArray[] {ones, zeros};
+        }
+        return unit;
+    }
+
+    /** Queries, keys and values of {@code x} after QK-norm and RoPE: (B, H, T, hd), (B, KV, T, hd) x2. */
+    private NDArray[] project(ParameterStore ps, NDArray x, NDList cosSin, boolean training) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
         NDArray q = heads(wq.forward(ps, new NDList(x), training).head(), b, t, c.heads());   // (B, H, T, hd)
         NDArray k = heads(wk.forward(ps, new NDList(x), training).head(), b, t, c.kvHeads()); // (B, KV, T, hd)
         NDArray v = heads(wv.forward(ps, new NDList(x), training).head(), b, t, c.kvHeads()); // (B, KV, T, hd)
@@ -70,13 +143,25 @@ final class Attention extends AbstractBlock {
         }
         q = RotaryEmbedding.apply(q, cosSin);                                    // (B, H, T, hd)
         k = RotaryEmbedding.apply(k, cosSin);                                    // (B, KV, T, hd)
+        return new NDArray[] {q, k, v};
+    }
+
+    /** Softmax attention of q (B, H, T, hd) over k, v (B, KV, S, hd) with an additive mask (or null), then wo. */
+    private NDList attend(ParameterStore ps, NDArray q, NDArray k, NDArray v, NDArray mask, boolean training) {
+        long b = q.getShape().get(0);
+        long t = q.getShape().get(2);
+        int hd = c.headDim();
+        NDManager m = q.getManager();
         if (c.groupSize() > 1) {
-            k = k.repeat(1, c.groupSize());                                      // (B, H, T, hd): head h reads kv h/g
-            v = v.repeat(1, c.groupSize());                                      // (B, H, T, hd)
+            k = k.repeat(1, c.groupSize());                                      // (B, H, S, hd): head h reads kv h/g
+            v = v.repeat(1, c.groupSize());                                      // (B, H, S, hd)
         }
-        NDArray scale = m.full(new Shape(1), (float) Math.sqrt(hd), x.getDataType());
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scale).add(mask); // (B, H, T, T)
-        NDArray weights = scores.softmax(-1);                                    // (B, H, T, T)
+        NDArray scale = m.full(new Shape(1), (float) Math.sqrt(hd), q.getDataType());
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scale);          // (B, H, T, S)
+        if (mask != null) {
+            scores = scores.add(mask);                                           // (B, H, T, S)
+        }
+        NDArray weights = scores.softmax(-1);                                    // (B, H, T, S)
         if (training && c.dropout() > 0) {
             weights = Dropout.dropout(weights, (float) c.dropout(), true).head();
         }

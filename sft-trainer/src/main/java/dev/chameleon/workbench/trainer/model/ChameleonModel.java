@@ -24,6 +24,9 @@ import java.util.List;
  * a large negative number = blocked, e.g. block-diagonal document isolation from the packer), added to the
  * causal mask; optionally, as the third input (pass a zero mask when there are no documents), positions
  * (B, T) restarting at each packed document. Output: logits (B, T, V).
+ *
+ * <p>For generation, {@link #forwardCached} runs only the new positions against a {@link KvCache} of the earlier
+ * ones and gives the same logits (checked to 1e-4 by KvCacheTest); the training forward above does not use it.
  */
 public final class ChameleonModel extends AbstractBlock {
 
@@ -85,6 +88,61 @@ public final class ChameleonModel extends AbstractBlock {
         }
         x = norm.forward(ps, new NDList(x), training).head();                    // (B, T, d)
         return head.forward(ps, new NDList(x), training);                        // (B, T, V)
+    }
+
+    /** An empty key/value cache for {@code batch} rows and up to {@code capacity} positions, kept on {@code manager}. */
+    public KvCache newCache(NDManager manager, int batch, int capacity) {
+        return new KvCache(manager, c.layers(), batch, capacity);
+    }
+
+    /** An empty key/value cache for {@code batch} rows, sized for the model's context. */
+    public KvCache newCache(NDManager manager, int batch) {
+        return newCache(manager, batch, c.maxContext());
+    }
+
+    /**
+     * Incremental decoding: the logits of new tokens given everything in {@code cache}, whose keys and values
+     * for the new tokens are appended. Gives the same logits as {@link #forward} over the whole sequence.
+     *
+     * @param ids       new tokens (B, T) int64 (a whole prompt, or one token per row)
+     * @param positions their rotary positions (B, T) int64 (rows left-padded to a common length start at 0 at
+     *                  their first real token)
+     * @param keyMask   additive mask (B, 1, 1, T_past + T) over keys, {@link #BLOCKED} at padding; null if none
+     * @param lastOnly  return only the last position's logits (B, 1, V), skipping the head on the rest
+     * @return logits (B, T, V), or (B, 1, V) with {@code lastOnly}
+     */
+    public NDArray forwardCached(ParameterStore ps, NDArray ids, NDArray positions, NDArray keyMask, KvCache cache,
+            boolean lastOnly) {
+        NDManager m = ids.getManager();
+        long t = ids.getShape().get(1);
+        long past = cache.length();
+        NDArray mask = keyMask;                                                  // (B, 1, 1, S) or null
+        if (t > 1) {
+            NDArray rows = m.arange(0, (int) t, 1, DataType.INT64).add(past).expandDims(1); // (T, 1)
+            NDArray cols = m.arange(0, (int) (past + t), 1, DataType.INT64).expandDims(0);  // (1, S)
+            NDArray causal = cols.gt(rows).toType(DataType.FLOAT32, false)
+                    .mul(m.full(new Shape(1), BLOCKED)).reshape(1, 1, t, past + t);         // (1, 1, T, S)
+            mask = mask == null ? causal : causal.add(mask);                                // (B, 1, T, S)
+        }
+        NDList cosSin = null;                                                    // (B, 1, T, hd) x2 when T > 1
+        NDArray[] step = null;                                                   // (B, 1, hd, hd) x2 when T = 1
+        if (t == 1) {
+            long[] pos = positions.toLongArray();                                // (B)
+            step = new NDArray[] {rope.stepMatrix(m, pos, 1.0), rope.stepMatrix(m, pos, 1.0 / Math.sqrt(c.headDim()))};
+        } else {
+            cosSin = rope.tables(positions);
+        }
+        NDArray w = ps.getValue(embedding, ids.getDevice(), false);              // (V, d)
+        NDArray x = Embedding.embedding(ids, w, SparseFormat.DENSE).head();      // (B, T, d)
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardCached(ps, x, cosSin, step, mask, cache, i); // (B, T, d)
+        }
+        cache.advance(t);
+        if (lastOnly && t > 1) {
+            x = x.get(":, {}:, :", t - 1);                                       // (B, 1, d)
+        }
+        x = norm.forward(ps, new NDList(x), false).head();                       // (B, T|1, d)
+        return head.forward(ps, new NDList(x), false).head();                    // (B, T|1, V)
     }
 
     @Override

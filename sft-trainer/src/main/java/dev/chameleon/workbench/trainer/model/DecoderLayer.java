@@ -51,6 +51,21 @@ final class DecoderLayer extends AbstractBlock {
         return new NDList(out);
     }
 
+    /** The layer on new positions against {@code cache} (no dropout): x (B, T, d) to (B, T, d). */
+    NDArray forwardCached(ParameterStore ps, NDArray x, NDList cosSin, NDArray[] step, NDArray mask, KvCache cache,
+            int index) {
+        if (c.normReordering()) {
+            NDArray a = attention.forwardCached(ps, x, cosSin, step, mask, cache, index);          // (B, T, d)
+            NDArray h = x.add(attentionNorm.forward(ps, new NDList(a), false).head());             // (B, T, d)
+            NDArray f = ffn.forward(ps, new NDList(h), false).head();                              // (B, T, d)
+            return h.add(ffnNorm.forward(ps, new NDList(f), false).head());                        // (B, T, d)
+        }
+        NDArray n = attentionNorm.forward(ps, new NDList(x), false).head();                        // (B, T, d)
+        NDArray h = x.add(attention.forwardCached(ps, n, cosSin, step, mask, cache, index));       // (B, T, d)
+        NDArray n2 = ffnNorm.forward(ps, new NDList(h), false).head();                             // (B, T, d)
+        return h.add(ffn.forward(ps, new NDList(n2), false).head());                               // (B, T, d)
+    }
+
     private NDArray drop(NDArray x, boolean training) {
         return training && c.dropout() > 0 ? Dropout.dropout(x, (float) c.dropout(), true).head() : x;
     }

@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.trainer.tokens;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /** Turns an image into a fixed number of codebook indices and codes back into an image. */
 public interface ImageTokenizer extends AutoCloseable {
@@ -19,6 +20,15 @@ public interface ImageTokenizer extends AutoCloseable {
      * @throws IllegalArgumentException for an image it cannot take, saying why
      */
     int[] encode(BufferedImage image, ImageFit fit);
+
+    /** Codes for several images brought in the same way, one array per image; batched where the tokenizer can. */
+    default int[][] encodeBatch(List<BufferedImage> images, ImageFit fit) {
+        int[][] out = new int[images.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = encode(images.get(i), fit);
+        }
+        return out;
+    }
 
     /** The image for {@link #codesPerImage()} codes. */
     BufferedImage decode(int[] codes);

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import dev.chameleon.workbench.trainer.pack.PackedWindow;
 
@@ -75,15 +77,32 @@ final class Batch {
 
     /** Model inputs on {@code m}: ids (B, T), additive mask (B, 1, T, T), positions (B, T). */
     NDList inputs(NDManager m) {
-        return new NDList(m.create(ids, new Shape(b, t)), m.create(mask, new Shape(b, 1, t, t)),
-                m.create(positions, new Shape(b, t)));
+        return inputs(m, 0, b);
+    }
+
+    /** Model inputs of rows {@code from .. to-1} on {@code m}: ids (R, T), mask (R, 1, T, T), positions (R, T). */
+    NDList inputs(NDManager m, int from, int to) {
+        int r = to - from;
+        return new NDList(m.create(LongBuffer.wrap(ids, from * t, r * t), new Shape(r, t)),
+                m.create(FloatBuffer.wrap(mask, from * t * t, r * t * t), new Shape(r, 1, t, t)),
+                m.create(LongBuffer.wrap(positions, from * t, r * t), new Shape(r, t)));
     }
 
     NDArray targets(NDManager m) {
-        return m.create(targets, new Shape(b, t));
+        return targets(m, 0, b);
+    }
+
+    /** Next-token targets of rows {@code from .. to-1}: (R, T). */
+    NDArray targets(NDManager m, int from, int to) {
+        return m.create(LongBuffer.wrap(targets, from * t, (to - from) * t), new Shape(to - from, t));
     }
 
     NDArray weights(NDManager m) {
-        return m.create(weights, new Shape(b, t));
+        return weights(m, 0, b);
+    }
+
+    /** Loss weights of rows {@code from .. to-1}: (R, T). */
+    NDArray weights(NDManager m, int from, int to) {
+        return m.create(FloatBuffer.wrap(weights, from * t, (to - from) * t), new Shape(to - from, t));
     }
 }

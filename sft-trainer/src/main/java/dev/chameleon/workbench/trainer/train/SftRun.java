@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,11 +48,23 @@ public final class SftRun {
     }
 
     /**
-     * @param metrics      the steps this invocation ran
-     * @param startStep    steps already done when it began (from the checkpoint resumed)
-     * @param checkpoints  checkpoint folders on disk at the end, oldest first
+     * What one invocation did, in a size that does not grow with the run (every step's metrics are in
+     * OUT/metrics.jsonl, or reach a {@link StepListener} as they happen).
+     *
+     * @param startStep           steps already done when it began (from the checkpoint resumed)
+     * @param stepsRun            optimizer steps this invocation ran (0 when the run was already complete)
+     * @param firstLoss           loss of its first step (NaN when it ran none)
+     * @param last                metrics of its last step (null when it ran none)
+     * @param meanTokensPerSecond mean of the steps' real tokens per second (NaN when it ran none)
+     * @param checkpoints         checkpoint folders on disk at the end, oldest first
      */
-    public record Result(List<StepMetrics> metrics, int startStep, List<Path> checkpoints) {
+    public record Result(int startStep, int stepsRun, double firstLoss, StepMetrics last, double meanTokensPerSecond,
+                         List<Path> checkpoints) {
+
+        /** Loss of the last step (NaN when it ran none). */
+        public double lastLoss() {
+            return last == null ? Double.NaN : last.loss();
+        }
     }
 
     private static final ObjectMapper JSON_LINES = new ObjectMapper()
@@ -72,6 +84,15 @@ public final class SftRun {
      */
     public static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
             Provenance provenance, boolean resume, PrintWriter console, StepListener listener) throws IOException {
+        List<Device> devices = Devices.resolve(config.devices(), Engine.getInstance().getGpuCount(),
+                config.batchSize());
+        return run(config, model, examples, padToken, provenance, resume, console, listener, devices);
+    }
+
+    /** {@link #run} on the given devices (tests name the CPU twice to exercise the data-parallel path). */
+    static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
+            Provenance provenance, boolean resume, PrintWriter console, StepListener listener, List<Device> devices)
+            throws IOException {
         // ---- setup: folders, seed, model, optimizer, resume
         Path out = Path.of(config.outDir());
         Files.createDirectories(out);
@@ -80,9 +101,12 @@ public final class SftRun {
         int b = config.batchSize();
         int t = config.seqLen();
         Engine.getInstance().setRandomSeed((int) config.seed());
-        List<StepMetrics> done = new ArrayList<>();
         int start = 0;
-        try (NDManager runManager = NDManager.newBaseManager()) {
+        int ran = 0;
+        double firstLoss = Double.NaN;
+        double tokensPerSecondSum = 0;
+        StepMetrics last = null;
+        try (NDManager runManager = NDManager.newBaseManager(devices.get(0))) {
             ChameleonModel net = new ChameleonModel(model);
             net.initialize(runManager, DataType.FLOAT32, new Shape(b, t));
             PairList<String, Parameter> params = net.getParameters();
@@ -98,7 +122,11 @@ public final class SftRun {
                 start = (int) Checkpoints.step(latest);
                 console.println("resumed from " + latest + " at step " + start);
             }
-            ParameterStore store = new ParameterStore(runManager, false);
+            DataParallel replicas = new DataParallel(params, devices, runManager);
+            if (devices.size() > 1) {
+                console.println("data parallel over " + devices + ": each micro-batch of " + b
+                        + " windows is split across them");
+            }
 
             // ---- data: weighted sampling over categories, packed windows, reusable host batch
             WindowStream stream = new WindowStream(examples, config.categoryWeights(), t, padToken, config.seed(),
@@ -112,8 +140,11 @@ public final class SftRun {
             try (BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 for (int s = start; s < config.steps(); s++) {
-                    StepMetrics m = step(config, s, net, store, optimizer, stream, batch, schedule, runManager);
-                    done.add(m);
+                    StepMetrics m = step(config, s, net, replicas, optimizer, stream, batch, schedule, runManager);
+                    firstLoss = ran == 0 ? m.loss() : firstLoss;
+                    ran++;
+                    tokensPerSecondSum += m.tokensPerSecond();
+                    last = m;
                     metrics.write(JSON_LINES.writeValueAsString(m));
                     metrics.newLine();
                     metrics.flush();
@@ -131,14 +162,17 @@ public final class SftRun {
             }
         }
         // ---- cleanup: the run manager closed every native array of the run
-        return new Result(List.copyOf(done), start, checkpoints.list());
+        return new Result(start, ran, firstLoss, last, ran == 0 ? Double.NaN : tokensPerSecondSum / ran,
+                checkpoints.list());
     }
 
     /**
-     * One optimizer step: grad_accum micro-batches under one gradient collector, the global norm (one host sync),
-     * clip factor, AdamW. Everything native it creates dies with the step's scope and sub-manager.
+     * One optimizer step: grad_accum micro-batches under one gradient collector, each split across the replicas
+     * of {@link DataParallel}, their gradients summed onto the first device, the global norm (one host sync),
+     * clip factor, AdamW, new weights copied to the replicas. Everything native it creates dies with the step's
+     * scope and sub-manager.
      */
-    static StepMetrics step(TrainConfig config, int s, ChameleonModel net, ParameterStore store, AdamW optimizer,
+    static StepMetrics step(TrainConfig config, int s, ChameleonModel net, DataParallel replicas, AdamW optimizer,
             WindowStream stream, Batch batch, LrSchedule schedule, NDManager runManager) {
         long began = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) (config.seed() * 1_000_003L + s)); // dropout of step s
@@ -161,31 +195,45 @@ public final class SftRun {
         long realTokens = 0;
         double lr = schedule.at(s);
         float norm;
+        int slices = replicas.size();
+        SftLoss[] losses = new SftLoss[slices];
         try (NDScope scope = new NDScope(); NDManager sm = runManager.newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 for (int k = 0; k < accum; k++) {
                     batch.fill(stream, firstWindow + (long) k * b);
                     realTokens += batch.realTokens;
-                    NDList inputs = batch.inputs(sm);
-                    NDArray logits = net.forward(store, inputs, true).head();                      // (B, T, V)
-                    SftLoss loss = SftLoss.compute(logits, batch.targets(sm), batch.weights(sm), lossTokens,
-                            config.zLossWeight());
-                    collector.backward(loss.total());
-                    float[] nll = loss.nll().toFloatArray();
-                    z += loss.z().getFloat();
-                    for (int i = 0; i < nll.length; i++) {
-                        if (batch.weights[i] != 0f) {
-                            ceSum += nll[i];
-                            catSum[batch.category[i]] += nll[i];
-                            catCount[batch.category[i]]++;
-                            modSum[batch.modality[i]] += nll[i];
-                            modCount[batch.modality[i]]++;
+                    // Every slice is launched before any result is read back, so devices can overlap.
+                    for (int r = 0; r < slices; r++) {
+                        int from = replicas.sliceStart(r, b);
+                        int to = replicas.sliceStart(r + 1, b);
+                        NDManager dm = r == 0 ? sm : sm.newSubManager(replicas.device(r));
+                        NDList inputs = batch.inputs(dm, from, to);
+                        NDArray logits = net.forward(replicas.store(r), inputs, true).head();    // (R, T, V)
+                        losses[r] = SftLoss.compute(logits, batch.targets(dm, from, to),
+                                batch.weights(dm, from, to), lossTokens, config.zLossWeight());
+                        collector.backward(losses[r].total());
+                    }
+                    for (int r = 0; r < slices; r++) {
+                        float[] nll = losses[r].nll().toFloatArray();                            // (R * T)
+                        z += losses[r].z().getFloat();
+                        int offset = replicas.sliceStart(r, b) * config.seqLen();
+                        for (int i = 0; i < nll.length; i++) {
+                            int j = offset + i;
+                            if (batch.weights[j] != 0f) {
+                                ceSum += nll[i];
+                                catSum[batch.category[j]] += nll[i];
+                                catCount[batch.category[j]]++;
+                                modSum[batch.modality[j]] += nll[i];
+                                modCount[batch.modality[j]]++;
+                            }
                         }
                     }
                 }
             }
+            replicas.reduceGradients();
             norm = optimizer.gradientNorm();
             optimizer.step(lr, AdamW.clipScale(norm, config.clipNorm()));
+            replicas.broadcast();
         }
         double seconds = Math.max(1e-9, (System.nanoTime() - began) / 1e9);
         double ce = ceSum / Math.max(1, lossTokens);

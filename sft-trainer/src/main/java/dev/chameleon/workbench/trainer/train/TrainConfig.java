@@ -37,6 +37,9 @@ import java.util.Map;
  * @param checkpointEvery   write a checkpoint every N steps (and at the last step)
  * @param keepLast          checkpoints kept on disk
  * @param outDir            folder for metrics.jsonl and checkpoints/
+ * @param devices           where to train: {@code cpu}, {@code gpu} (the first GPU), {@code gpu:0,1} or
+ *                          {@code all-gpus}; several devices split each micro-batch across them (data parallel),
+ *                          see {@link Devices}
  */
 public record TrainConfig(
         String model,
@@ -62,7 +65,8 @@ public record TrainConfig(
         long seed,
         int checkpointEvery,
         int keepLast,
-        String outDir) {
+        String outDir,
+        String devices) {
 
     /** Rejects settings that cannot train, naming the field and the fix. */
     public TrainConfig {
@@ -125,6 +129,19 @@ public record TrainConfig(
         }
         positive("checkpoint_every", checkpointEvery);
         positive("keep_last", keepLast);
+        Devices.checkSyntax(devices);
+        devices = devices.strip();
+    }
+
+    /** A run on the CPU ({@code devices: cpu}); the other fields as in the canonical constructor. */
+    public TrainConfig(String model, String snapshot, String textTokenizer, String imageTokenizer,
+            Map<String, Double> mix, int seqLen, int batchSize, int gradAccum, int steps, double lr, double minLr,
+            int warmupSteps, double beta1, double beta2, double eps, double weightDecay,
+            boolean decayNormsAndEmbeddings, double clipNorm, double zLossWeight, double dropout, long seed,
+            int checkpointEvery, int keepLast, String outDir) {
+        this(model, snapshot, textTokenizer, imageTokenizer, mix, seqLen, batchSize, gradAccum, steps, lr, minLr,
+                warmupSteps, beta1, beta2, eps, weightDecay, decayNormsAndEmbeddings, clipNorm, zLossWeight, dropout,
+                seed, checkpointEvery, keepLast, outDir, "cpu");
     }
 
     /** Reads and validates a run config. */

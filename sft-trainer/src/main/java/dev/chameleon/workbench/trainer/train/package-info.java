@@ -6,14 +6,17 @@
  * and savable moments ({@link dev.chameleon.workbench.trainer.train.AdamW}), the seeded weighted window stream
  * ({@link dev.chameleon.workbench.trainer.train.WindowStream}), atomic checkpoints
  * ({@link dev.chameleon.workbench.trainer.train.Checkpoints}) and their provenance
- * ({@link dev.chameleon.workbench.trainer.train.Provenance}).
+ * ({@link dev.chameleon.workbench.trainer.train.Provenance}). Devices and data parallelism
+ * ({@link dev.chameleon.workbench.trainer.train.Devices}, {@link dev.chameleon.workbench.trainer.train.DataParallel})
+ * split each micro-batch across the devices the config names and sum the gradients onto the first.
  *
  * <p>Why our own AdamW: DJL's optimizer decays every parameter and keeps its state where a checkpoint cannot reach
  * it; with the moments saved, a resumed run repeats the uninterrupted run's losses (tested within 1e-6 on CPU).
  * Why no DJL Trainer: the recipe needs the gradient norm before the update (global clipping, one host sync) and
  * its own per-step NDScope + sub-manager; a {@code GradientCollector} and in-place updates give both.
  *
- * <p>Limits today: one device (CPU; no data parallelism across GPUs), every rendered example held in memory,
- * bf16 unsupported on this CPU build (fp32 only). Determinism holds on CPU with the same thread settings.
+ * <p>Limits today: the data-parallel path is tested only as two replicas on the CPU, never on a GPU; every rendered
+ * example held in memory; bf16 unsupported on this CPU build (fp32 only). Determinism holds on CPU with the same
+ * thread settings.
  */
 package dev.chameleon.workbench.trainer.train;

@@ -42,7 +42,7 @@ class TrainCliTest {
                 "mix: {text: 3.0, safety: 1.0}", "seq_len: 64", "batch_size: 2", "grad_accum: 1", "steps: 4",
                 "lr: 1.0e-3", "min_lr: 1.0e-4", "warmup_steps: 1", "beta1: 0.9", "beta2: 0.95", "eps: 1.0e-5",
                 "weight_decay: 0.1", "decay_norms_and_embeddings: false", "clip_norm: 1.0", "z_loss_weight: 1.0e-5",
-                "dropout: 0.05", "seed: 3", "checkpoint_every: 2", "keep_last: 1", "out_dir: " + out, ""));
+                "dropout: 0.05", "seed: 3", "checkpoint_every: 2", "keep_last: 1", "out_dir: " + out, "devices: cpu", ""));
 
         RenderCliTest.Run r = RenderCliTest.run("train", "--config", config.toString());
         assertThat(r.exit()).as(r.err()).isZero();

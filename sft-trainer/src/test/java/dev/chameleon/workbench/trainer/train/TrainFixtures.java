@@ -52,7 +52,23 @@ final class TrainFixtures {
             int keepLast) {
         return new TrainConfig("tiny", "none", "none", "none", Map.of("text", 1.0, "code", 1.0), 32, 4, accum, steps,
                 lr, lr / 10, Math.min(5, steps), 0.9, 0.95, 1e-5, 0.1, false, 1.0, 1e-4, dropout, 7,
-                checkpointEvery, keepLast, out.toString());
+                checkpointEvery, keepLast, out.toString(), "cpu");
+    }
+
+    /** A small run config on {@code devices} (the rest as {@link #config} with 2 steps). */
+    static TrainConfig configOn(Path out, String devices) {
+        TrainConfig c = config(out, 2, 1e-3, 1, 0.0, 2, 1);
+        return new TrainConfig(c.model(), c.snapshot(), c.textTokenizer(), c.imageTokenizer(), c.mix(), c.seqLen(),
+                c.batchSize(), c.gradAccum(), c.steps(), c.lr(), c.minLr(), c.warmupSteps(), c.beta1(), c.beta2(),
+                c.eps(), c.weightDecay(), c.decayNormsAndEmbeddings(), c.clipNorm(), c.zLossWeight(), c.dropout(),
+                c.seed(), c.checkpointEvery(), c.keepLast(), c.outDir(), devices);
+    }
+
+    /** Runs {@code c} and returns the metrics of every step it ran, gathered through the step listener. */
+    static List<StepMetrics> runCollecting(TrainConfig c, boolean resume) throws Exception {
+        List<StepMetrics> out = new ArrayList<>();
+        run(c, resume, (m, mgr) -> out.add(m));
+        return out;
     }
 
     static SftRun.Result run(TrainConfig c, boolean resume, SftRun.StepListener listener) throws Exception {

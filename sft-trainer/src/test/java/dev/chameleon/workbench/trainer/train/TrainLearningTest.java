@@ -16,7 +16,7 @@ class TrainLearningTest {
     @Test
     void lossFallsBelowThresholdWithinSteps() throws Exception {
         TrainConfig c = TrainFixtures.config(out, 60, 1e-2, 1, 0.0, 1000, 1);
-        List<StepMetrics> m = TrainFixtures.run(c, false, null).metrics();
+        List<StepMetrics> m = TrainFixtures.runCollecting(c, false);
         assertThat(m).hasSize(60);
         double first = m.get(0).ce();
         double last = m.get(m.size() - 1).ce();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class TrainResumeTest {
     @Test
     void resumedRunReproducesUninterruptedLosses() throws Exception {
         TrainConfig whole = TrainFixtures.config(dir.resolve("whole"), 6, 3e-3, 2, 0.1, 3, 2);
-        List<StepMetrics> reference = TrainFixtures.run(whole, false, null).metrics();
+        List<StepMetrics> reference = TrainFixtures.runCollecting(whole, false);
 
         TrainConfig broken = TrainFixtures.config(dir.resolve("broken"), 6, 3e-3, 2, 0.1, 3, 2);
         assertThatThrownBy(() -> TrainFixtures.run(broken, false, (m, mgr) -> {
@@ -32,10 +33,14 @@ class TrainResumeTest {
         })).hasMessage("killed");
         assertThat(Files.readAllLines(dir.resolve("broken/metrics.jsonl"))).hasSize(4);
 
-        SftRun.Result resumed = TrainFixtures.run(broken, true, null);
+        List<StepMetrics> ran = new ArrayList<>();
+        SftRun.Result resumed = TrainFixtures.run(broken, true, (m, mgr) -> ran.add(m));
         assertThat(resumed.startStep()).isEqualTo(3);
-        assertThat(resumed.metrics()).hasSize(3);
-        for (StepMetrics m : resumed.metrics()) {
+        assertThat(resumed.stepsRun()).isEqualTo(3);
+        assertThat(resumed.last()).isEqualTo(ran.get(2));
+        assertThat(resumed.firstLoss()).isEqualTo(ran.get(0).loss());
+        assertThat(ran).hasSize(3);
+        for (StepMetrics m : ran) {
             StepMetrics ref = reference.get(m.step() - 1);
             assertThat(m.loss()).as("loss at step %d", m.step()).isCloseTo(ref.loss(), within(1e-6));
             assertThat(m.gradNorm()).as("grad norm at step %d", m.step()).isCloseTo(ref.gradNorm(), within(1e-5));

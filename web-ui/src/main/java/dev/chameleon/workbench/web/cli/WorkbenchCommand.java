@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         version = "Chameleon Workbench 0.1.0",
         description = "Curate mixed-modal SFT data for Chameleon-style models.",
         subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, SearchCommand.class,
-                StatsCommand.class, SnapshotCommand.class, CurationBenchmarkCommand.class, TrainCommand.class})
+                StatsCommand.class, SnapshotCommand.class, CurationBenchmarkCommand.class, TrainCommand.class,
+                TrainerCommand.class, RunCommand.class})
 public final class WorkbenchCommand implements Callable<Integer> {
 
     @Option(names = "--workspace", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
@@ -83,6 +84,8 @@ public final class WorkbenchCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         WorkbenchCommand root = new WorkbenchCommand();
         CommandLine cl = new CommandLine(root);
+        // Everything after `trainer` belongs to the trainer's own command line, options included.
+        cl.getSubcommands().get("trainer").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cl.setOut(new PrintWriter(stdout, true));
         cl.setErr(new PrintWriter(System.err, true));
         cl.setExecutionStrategy(parsed -> {

@@ -81,6 +81,18 @@ public final class VqImageTokenizer implements ImageTokenizer {
         return encodeFitted(List.of(ImagePreprocessing.fit(image, resolution(), fit)))[0];
     }
 
+    @Override
+    public int[][] encodeBatch(List<BufferedImage> images, ImageFit fit) {
+        List<BufferedImage> fitted = new ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            if (image == null) {
+                throw new IllegalArgumentException("image " + fitted.size() + " of the batch is null");
+            }
+            fitted.add(ImagePreprocessing.fit(image, resolution(), fit));
+        }
+        return fitted.isEmpty() ? new int[0][] : encodeFitted(fitted);
+    }
+
     /** Codes for images already brought to {@code resolution x resolution} RGB, one batch. */
     public synchronized int[][] encodeFitted(List<BufferedImage> fitted) {
         int r = resolution();

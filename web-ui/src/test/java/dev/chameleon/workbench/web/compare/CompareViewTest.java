@@ -1,0 +1,187 @@
+package dev.chameleon.workbench.web.compare;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.textfield.TextArea;
+import dev.chameleon.workbench.web.KaribuTest;
+import dev.chameleon.workbench.web.playground.Checkpoint;
+import dev.chameleon.workbench.web.playground.CheckpointService;
+import dev.chameleon.workbench.web.playground.Checkpoints;
+import dev.chameleon.workbench.web.playground.FakeEngine;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static com.github.mvysny.kaributesting.v10.ButtonKt._click;
+import static com.github.mvysny.kaributesting.v10.GridKt._get;
+import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
+import static com.github.mvysny.kaributesting.v10.GridKt._size;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Side by side over the fake engine: both answers stream, the pair is rated, and the win rate follows. */
+class CompareViewTest extends KaribuTest {
+
+    @TempDir
+    Path workspace;
+
+    private final FakeEngine engine = new FakeEngine();
+    private RatingsService ratings;
+    private Path a;
+    private Path b;
+
+    @BeforeEach
+    void runs() throws Exception {
+        a = Checkpoints.write(workspace, "run-a", 100, 600);
+        b = Checkpoints.write(workspace, "run-b", 200, 10);
+        ratings = new RatingsService(workspace.resolve("ratings/ratings.jsonl"));
+    }
+
+    private void view() {
+        UI.getCurrent().add(new CompareView(engine, new CheckpointService(workspace), ratings));
+    }
+
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        MockVaadin.runUIQueue();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 20 s for: " + what).isLessThan(deadline);
+            Thread.sleep(10);
+            MockVaadin.runUIQueue();
+        }
+    }
+
+    private static <T extends com.vaadin.flow.component.Component> T byId(Class<T> type, String id) {
+        return _get(type, spec -> spec.withId(id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> RadioButtonGroup<T> radios(String id) {
+        return byId(RadioButtonGroup.class, id);
+    }
+
+    private void pick(String side, Path dir) {
+        @SuppressWarnings("unchecked")
+        ComboBox<Checkpoint> picker = byId(ComboBox.class, side + "-checkpoint");
+        picker.setValue(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestionItems(picker).stream()
+                .filter(c -> c.dir().equals(dir)).findFirst().orElseThrow());
+    }
+
+    private void compareAndWait() throws InterruptedException {
+        _click(byId(Button.class, "compare"));
+        await("both answers", () -> byId(Button.class, "compare").isEnabled());
+    }
+
+    @Test
+    void twoCheckpointsAnswerWithTheSameSeedAndARatingIsStored() throws Exception {
+        view();
+        pick("left", a);
+        pick("right", b);
+        byId(TextArea.class, "prompt").setValue("Draw a red square");
+        byId(IntegerField.class, "seed").setValue(42);
+        compareAndWait();
+
+        assertThat(byId(Span.class, "left-answer-text").getText()).isEqualTo("Here is a red square step-00000100 seed 42:");
+        assertThat(byId(Span.class, "right-answer-text").getText()).isEqualTo("Here is a red square step-00000200 seed 42:");
+        assertThat(byId(Image.class, "left-answer-image-0").getElement().getAttribute("data-state")).isEqualTo("done");
+        assertThat(byId(Image.class, "right-answer-image-0").getElement().getAttribute("data-state")).isEqualTo("done");
+        assertThat(byId(Span.class, "right-answer-status").getText()).contains("stopped: end of turn");
+        assertThat(engine.checkpoints).containsExactly(a, b);
+        assertThat(engine.requests).extracting(r -> r.sampling().seed()).containsExactly(42L, 42L);
+
+        assertThat(byId(Div.class, "rating").isVisible()).isTrue();
+        _click(byId(Button.class, "save-rating"));
+        assertThat(radios("preference").isInvalid()).as("a verdict is required").isTrue();
+        assertThat(Files.exists(ratings.file())).isFalse();
+
+        radios("preference").setValue(Rating.Preference.LEFT);
+        radios("left-fulfils").setValue(Rating.Fulfilment.FULFILS);
+        radios("right-fulfils").setValue(Rating.Fulfilment.PARTIALLY);
+        _click(byId(Button.class, "save-rating"));
+        assertThat(_find(Div.class, spec -> spec.withId("rating"))).as("hidden").isEmpty();
+
+        List<String> lines = Files.readAllLines(workspace.resolve("ratings/ratings.jsonl"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("\"prompt\":\"Draw a red square\"", "\"seed\":42", "\"preference\":\"LEFT\"",
+                "\"checkpoint\":\"run-a @ step 100\"", "\"checkpoint\":\"run-b @ step 200\"",
+                "\"text\":\"Here is a red square step-00000100 seed 42:\"", "\"fulfils\":\"FULFILS\"",
+                "\"fulfils\":\"PARTIALLY\"", "\"temperature\":0.7", "\"time\":");
+        Rating stored = ratings.all().get(0);
+        assertThat(stored.left().images()).isEqualTo(1);
+        assertThat(stored.right().stopReason()).isEqualTo("end_of_turn");
+
+        @SuppressWarnings("unchecked")
+        Grid<WinRate> grid = byId(Grid.class, "win-rates");
+        assertThat(_size(grid)).isEqualTo(1);
+        assertThat(_get(grid, 0)).isEqualTo(new WinRate("run-a @ step 100", "run-b @ step 200", 1, 0, 0, 1, 0));
+        assertThat(_getFormatted(grid, 0, "win-rate")).isEqualTo("100%");
+
+        // A second pair, the sides swapped and judged a tie: a's rate is (1 + 1/2) / 2.
+        pick("left", b);
+        pick("right", a);
+        compareAndWait();
+        radios("preference").setValue(Rating.Preference.TIE);
+        _click(byId(Button.class, "save-rating"));
+        assertThat(_get(grid, 0)).isEqualTo(new WinRate("run-a @ step 100", "run-b @ step 200", 1, 1, 0, 1, 0));
+        assertThat(_getFormatted(grid, 0, "win-rate")).isEqualTo("75%");
+    }
+
+    @Test
+    void oneCheckpointWithTwoSettingsIsComparedBySettings() throws Exception {
+        view();
+        pick("left", a);
+        pick("right", a);
+        byId(NumberField.class, "right-temperature").setValue(1.0);
+        byId(TextArea.class, "prompt").setValue("Hello");
+        compareAndWait();
+        assertThat(engine.requests).extracting(r -> r.sampling().temperature()).containsExactly(0.7, 1.0);
+        radios("preference").setValue(Rating.Preference.RIGHT);
+        _click(byId(Button.class, "save-rating"));
+        WinRate w = ratings.winRates().get(0);
+        assertThat(w.a()).startsWith("run-a @ step 100 [temperature 0.7,");
+        assertThat(w.b()).startsWith("run-a @ step 100 [temperature 1.0,");
+        assertThat(w.bWins()).isEqualTo(1);
+    }
+
+    @Test
+    void stopEndsBothSidesAndAFailureIsShownPerSide() throws Exception {
+        view();
+        pick("left", a);
+        pick("right", b);
+        byId(TextArea.class, "prompt").setValue("Go on");
+        engine.script = FakeEngine.Script.UNTIL_STOPPED;
+        _click(byId(Button.class, "compare"));
+        await("left streaming", () -> !_find(Span.class, spec -> spec.withId("left-answer-text")).isEmpty());
+        _click(byId(Button.class, "stop"));
+        await("both stopped", () -> byId(Button.class, "compare").isEnabled());
+        assertThat(byId(Span.class, "left-answer-status").getText()).contains("cancelled");
+        assertThat(byId(Span.class, "right-answer-status").getText()).contains("cancelled");
+
+        engine.script = FakeEngine.Script.FAIL;
+        compareAndWait();
+        assertThat(byId(Span.class, "left-answer-status").getText()).isEqualTo("Generation failed: " + FakeEngine.FAILURE);
+        assertThat(_find(Div.class, spec -> spec.withId("rating"))).as("nothing to rate").isEmpty();
+    }
+
+    @Test
+    void theRouteOpensWithTheApplicationsServices() {
+        UI.getCurrent().navigate(CompareView.class);
+        assertThat(_find(Grid.class, spec -> spec.withId("win-rates"))).hasSize(1);
+    }
+}
