@@ -314,4 +314,23 @@ class CliTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    void demoCreatesTheDemoDatasetOnceAndRefusesAWorkspaceWithOtherData() throws IOException {
+        Run first = run("--workspace", ws.toString(), "--json", "demo");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.json().get("created").asBoolean()).isTrue();
+        long examples = first.json().get("examples").asLong();
+        assertThat(examples).isGreaterThan(1000);
+        Run again = run("--workspace", ws.toString(), "--json", "demo");
+        assertThat(again.json().get("created").asBoolean()).isFalse();
+        assertThat(again.json().get("examples").asLong()).isEqualTo(examples);
+
+        Path other = tmp.resolve("other");
+        assertThat(run("--workspace", other.toString(), "import", fixture.toString(), "--dataset", "chat",
+                "--images", images.toString()).exit()).isIn(0, 2);
+        Run refused = run("--workspace", other.toString(), "demo");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("other datasets").contains("--workspace");
+    }
 }
