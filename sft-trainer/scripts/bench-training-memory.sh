@@ -7,7 +7,8 @@
 #        [--accum 1] [--checkpoint-every 250] [--seed 7]
 # WB_BUILD_DIR picks the build folder (default target-mem); WB_SKIP_BUILD=1 reuses its classes and classpath;
 # WB_NO_JEMALLOC=1 runs on glibc malloc instead of jemalloc; WB_MALLOC_CONF overrides jemalloc's MALLOC_CONF
-# (default dirty_decay_ms:-1,muzzy_decay_ms:-1 as in bench-training.sh: freed pages are never returned).
+# (default background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0: freed pages go back to the system after a
+# second; bench-training.sh's dirty_decay_ms:-1 never returns them, so RSS there is a high-water mark, not live use).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,7 +22,7 @@ CP="sft-trainer/$BUILD_DIR/classes:$(cat "sft-trainer/$BUILD_DIR/classpath.txt")
 # jemalloc, as the training benchmark and PLATFORM-NOTES use it for the trainer.
 JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 if [ "${WB_NO_JEMALLOC:-0}" != 1 ] && [ -f "$JEMALLOC" ]; then
-  export LD_PRELOAD="$JEMALLOC" MALLOC_CONF="${WB_MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+  export LD_PRELOAD="$JEMALLOC" MALLOC_CONF="${WB_MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
 fi
 
 exec java -Xmx1g -Dai.djl.offline=true -cp "$CP" \

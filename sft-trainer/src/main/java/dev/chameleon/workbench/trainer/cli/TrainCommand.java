@@ -3,6 +3,7 @@ package dev.chameleon.workbench.trainer.cli;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.render.ChatRenderer;
+import dev.chameleon.workbench.trainer.render.GuidanceRows;
 import dev.chameleon.workbench.trainer.render.ImageSource;
 import dev.chameleon.workbench.trainer.render.RenderOptions;
 import dev.chameleon.workbench.trainer.render.RenderedExample;
@@ -57,8 +58,11 @@ final class TrainCommand implements Callable<Integer> {
             List<RenderedExample> examples = renderer.renderAll(raw, 64,
                     n -> root.err.printf("\rencoding images: %d", n));
             root.err.println();
-            root.err.printf("rendered %d examples from %s; model %,d parameters%n", examples.size(), snapshot,
-                    model.parameterCount());
+            List<RenderedExample> guidance = GuidanceRows.rows(raw, examples, renderer, c.seed());
+            examples = new ArrayList<>(examples);
+            examples.addAll(guidance);
+            root.err.printf("rendered %d examples from %s (%d of them guidance rows); model %,d parameters%n",
+                    examples.size(), snapshot, guidance.size(), model.parameterCount());
             Map<String, Path> tokenizerFiles = new LinkedHashMap<>();
             tokenizerFiles.put("text:" + textFile.getFileName(), textFile);
             Path imageFile = Path.of(c.imageTokenizer());
