@@ -46,11 +46,11 @@ final class CheckDemoCommand implements Callable<Integer> {
             description = "Sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--guidance-text", defaultValue = "1", paramLabel = "G",
+    @Option(names = "--guidance-text", defaultValue = "3.0", paramLabel = "G",
             description = "Text guidance weight for pictures; 1 with --guidance-image 1 = no guidance (default: ${DEFAULT-VALUE}).")
     double guidanceText;
 
-    @Option(names = "--guidance-image", defaultValue = "1", paramLabel = "G",
+    @Option(names = "--guidance-image", defaultValue = "1.2", paramLabel = "G",
             description = "Image guidance weight for pictures (default: ${DEFAULT-VALUE}).")
     double guidanceImage;
 
