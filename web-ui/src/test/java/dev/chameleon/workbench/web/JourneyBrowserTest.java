@@ -20,8 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,8 +55,6 @@ import static org.assertj.core.api.Assertions.fail;
                 "workbench.runs.tokenizers=runs-test", "workbench.runs.jvm-options=-Xmx512m"})
 class JourneyBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     /** The dataset the journey trains on: a few dozen of the demo generator's examples, all accepted. */
     static final String DATASET = "journey";
@@ -84,20 +80,11 @@ class JourneyBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("This end-to-end test needs " + CHROMIUM + " and " + CHROMEDRIVER + ". Run .ci/run, or "
-                    + "install them with: apt-get install -y chromium chromium-driver");
-        }
+        Chromium.requireInstalled();
         if (curation.dataset(DATASET).isEmpty()) {
             smallDemo();
         }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1400");
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build(), options);
+        driver = Chromium.start(1400, 1400);
     }
 
     @AfterEach

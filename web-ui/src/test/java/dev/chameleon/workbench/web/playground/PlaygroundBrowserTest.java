@@ -4,14 +4,13 @@ import dev.chameleon.workbench.web.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.chameleon.workbench.web.Chromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The playground in a real browser (headless Chromium, the app in dev mode, the fake engine of the view tests in
@@ -42,8 +40,6 @@ import static org.assertj.core.api.Assertions.fail;
 @Import(PlaygroundBrowserTest.Engine.class)
 class PlaygroundBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     /** The fake engine stands in for the application's. */
     @TestConfiguration
@@ -77,18 +73,7 @@ class PlaygroundBrowserTest {
 
     @BeforeEach
     void startBrowser() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("This end-to-end test needs " + CHROMIUM + " and " + CHROMEDRIVER + ". Run .ci/run, or "
-                    + "install them with: apt-get install -y chromium chromium-driver");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1200");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start(1400, 1200);
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
     }
 

@@ -4,13 +4,12 @@ import dev.chameleon.workbench.web.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.chameleon.workbench.web.Chromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Headless Chromium on the Runs view: a launched run's state, stats and log arrive by server push, and the
@@ -36,8 +34,6 @@ import static org.assertj.core.api.Assertions.fail;
         properties = "vaadin.devmode.devTools.enabled=false")
 class RunsBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @LocalServerPort
     int port;
@@ -55,21 +51,12 @@ class RunsBrowserTest {
 
     @BeforeEach
     void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("This end-to-end test needs " + CHROMIUM + " and " + CHROMEDRIVER + ". Run .ci/run, or "
-                    + "install them with: apt-get install -y chromium chromium-driver");
-        }
+        Chromium.requireInstalled();
         Files.createDirectories(service.textTokenizer().getParent());
         Files.writeString(service.textTokenizer(), "{}");
         Files.createDirectories(service.imageTokenizer());
         service.useCommandFactory(args -> List.of("/bin/sh", "-c", "sleep 1; " + RunsViewTest.FAKE_TRAINER));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1400");
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build(), options);
+        driver = Chromium.start(1400, 1400);
     }
 
     @AfterEach
