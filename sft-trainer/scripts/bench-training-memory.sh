@@ -12,17 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-BUILD_DIR="${WB_BUILD_DIR:-target-mem}"
-if [ "${WB_SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q -o -Dwb.buildDir="$BUILD_DIR" -pl sft-trainer -am compile dependency:build-classpath \
-      -Dmdep.outputFile="$PWD/sft-trainer/$BUILD_DIR/classpath.txt" -Dmdep.includeScope=runtime
-fi
-CP="sft-trainer/$BUILD_DIR/classes:$(cat "sft-trainer/$BUILD_DIR/classpath.txt")"
+source sft-trainer/scripts/bench-env.sh
+bench_classpath "${WB_BUILD_DIR:-target-mem}"
 
 # jemalloc, as the training benchmark and PLATFORM-NOTES use it for the trainer.
-JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-if [ "${WB_NO_JEMALLOC:-0}" != 1 ] && [ -f "$JEMALLOC" ]; then
-  export LD_PRELOAD="$JEMALLOC" MALLOC_CONF="${WB_MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
+if [ "${WB_NO_JEMALLOC:-0}" != 1 ]; then
+  bench_jemalloc "${WB_MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
 fi
 
 exec java -Xmx1g -Dai.djl.offline=true -cp "$CP" \
