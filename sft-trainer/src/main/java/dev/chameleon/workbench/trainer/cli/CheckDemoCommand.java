@@ -11,6 +11,7 @@ import dev.chameleon.workbench.trainer.eval.GeneratorAnswerer;
 import dev.chameleon.workbench.trainer.generate.Generator;
 import dev.chameleon.workbench.trainer.generate.Guidance;
 import dev.chameleon.workbench.trainer.generate.Sampling;
+import dev.chameleon.workbench.trainer.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -93,7 +94,7 @@ final class CheckDemoCommand implements Callable<Integer> {
             }
             return requireGoals && !report.meetsGoals() ? 3 : 0;
         } finally {
-            deleteTree(scratch);
+            Checkpoints.deleteTree(scratch);
         }
     }
 
@@ -152,14 +153,6 @@ final class CheckDemoCommand implements Callable<Integer> {
                 String name = String.format(Locale.ROOT, "%03d-%s-%s.png", k++, i.expected().replace(' ', '-'),
                         i.right() ? "right" : "wrong");
                 ImageIO.write(img, "png", dir.resolve(name).toFile());
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

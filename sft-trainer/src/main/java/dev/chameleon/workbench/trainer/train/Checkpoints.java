@@ -160,7 +160,8 @@ public final class Checkpoints {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
+    /** Deletes a folder and everything in it; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }
