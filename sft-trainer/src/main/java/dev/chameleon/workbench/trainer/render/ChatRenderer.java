@@ -151,8 +151,12 @@ public final class ChatRenderer {
         Map<ImageFit, LinkedHashSet<String>> wanted = new EnumMap<>(ImageFit.class);
         for (Example e : examples) {
             if (e.hasImage()) {
-                for (RenderedExample.ImageBlock b : build(e, false).images()) {
-                    wanted.computeIfAbsent(b.fit(), f -> new LinkedHashSet<>()).add(b.sha256());
+                for (Message m : rotates(e) ? Rotation.rotate(e.messages()) : e.messages()) {
+                    for (Part p : m.parts()) {
+                        if (p instanceof Part.Image img) {
+                            wanted.computeIfAbsent(fit(m.role()), f -> new LinkedHashSet<>()).add(img.sha256());
+                        }
+                    }
                 }
             }
         }
@@ -232,7 +236,7 @@ public final class ChatRenderer {
                         run.setLength(0);
                         textPending = false;
                     }
-                    ImageFit fit = answer ? ImageFit.CENTER_CROP : ImageFit.PAD;
+                    ImageFit fit = fit(m.role());
                     int[] codes = encodeImages ? encode(e, mi, img.sha256(), fit) : new int[codesPerImage];
                     int blockStart = seq.size;
                     seq.add(layout.beginImage(), Modality.SPECIAL, answer);
@@ -277,6 +281,11 @@ public final class ChatRenderer {
                     + " codes instead of " + codesPerImage + "; an image must be exactly N codes");
         }
         return codes;
+    }
+
+    /** Answer images are centre-cropped; prompt (system and user) images are padded. */
+    private static ImageFit fit(Role role) {
+        return role == Role.ASSISTANT ? ImageFit.CENTER_CROP : ImageFit.PAD;
     }
 
     private static String describe(Example e) {
