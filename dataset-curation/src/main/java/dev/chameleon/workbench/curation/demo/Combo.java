@@ -10,25 +10,15 @@ import java.util.List;
 record Combo(Shape shape, Colour colour) {
 
     /**
-     * Combos no training image shows, one per shape and colour, so held-out prompts can test whether a
-     * model composes a colour and a shape it has only seen apart. Every shape and colour still appears
-     * in training with other partners.
+     * Every combo, in enum order. All twenty are taught: a tiny model does not compose a colour and a shape it has
+     * only seen apart (measured: 0 of 42 held-out "Describe the image." answers for unseen combos), and a demo
+     * model should draw whatever the demo's words allow.
      */
-    static final List<Combo> HELD_OUT = List.of(
-            new Combo(Shape.CIRCLE, Colour.GREEN),
-            new Combo(Shape.SQUARE, Colour.PURPLE),
-            new Combo(Shape.TRIANGLE, Colour.YELLOW),
-            new Combo(Shape.STAR, Colour.BLUE));
-
-    /** Every combo not in {@link #HELD_OUT}, in enum order. */
-    static List<Combo> train() {
+    static List<Combo> all() {
         List<Combo> out = new ArrayList<>();
         for (Shape s : Shape.values()) {
             for (Colour c : Colour.values()) {
-                Combo combo = new Combo(s, c);
-                if (!HELD_OUT.contains(combo)) {
-                    out.add(combo);
-                }
+                out.add(new Combo(s, c));
             }
         }
         return out;

@@ -29,25 +29,25 @@ import java.util.Set;
  * look-alikes (tag "harmless-lookalike") are answered, so a checker can measure over-refusal too.
  *
  * <p>{@link #heldOut()} holds prompts for that checking, never imported: the same generators, but no
- * held-out prompt (text and pictures) is a training prompt. Picture prompts use colour-shape combos no
- * training picture shows ({@code metadata.heldout = new_combo}), new pictures of seen combos
- * ({@code new_seed}), new pairs ({@code new_pair}) or new phrasings ({@code new_phrasing}); text prompts
- * use unseen content ({@code new_content}). Each example's metadata names its task and, where a checker
+ * held-out prompt (text and pictures) is a training prompt. Picture prompts use phrasings training never uses
+ * ({@code metadata.heldout = new_phrasing}), pictures at placements training never shows ({@code new_picture}) or
+ * new pairs ({@code new_pair}); text prompts use unseen content ({@code new_content}). Every colour-shape combo is
+ * taught. Each example's metadata names its task and, where a checker
  * needs it, the {@code shape}, {@code colour} and what to {@code expect} ("refusal" or "answer").
  */
 public final class DemoDataset {
 
     public static final String NAME = "demo";
     /**
-     * Training examples wanted: 1,000 per category. The picture categories need that many for a tiny model to tell
-     * colour and shape apart (measured: 300 per category left it at about half right on held-out pictures); text,
-     * code and safety stop at their distinct conversations (about 270, 70 and 490).
+     * Training examples wanted: 1,000 per category. Visual chat and interleaved stories get them all (a tiny model needs
+     * many pictures to read colour and shape); drawing stops at its 240 distinct conversations (6 phrasings, 20 combos,
+     * 2 centred sizes), and text, code and safety at theirs (about 270, 70 and 490).
      */
     public static final int DEFAULT_SIZE = 6000;
     /** Draws per wanted example before a category is taken to have no new conversations left. */
     private static final int MAX_TRIES_PER_EXAMPLE = 4;
     public static final long DEFAULT_SEED = 42L;
-    /** Large enough for any demo; each colour-shape combo has about 7,500 distinct jittered pictures. */
+    /** Large enough for any demo; pictures repeat (each combo has 40 training placements), conversations do not. */
     public static final int MAX_SIZE = 20_000;
 
     /** Tag on every demo example. */
@@ -111,9 +111,11 @@ public final class DemoDataset {
                     kept++;
                 }
             }
+            painter.heldOut(true);
             for (int i = 0; i < Math.max(1, n / 4); i++) {
                 heldOutDrafts.add(g.nextHeldOut());
             }
+            painter.heldOut(false);
         }
         // Shuffled so that a page of the grid, or a training batch, mixes the categories.
         Collections.shuffle(trainDrafts, new Random(seed));

@@ -46,7 +46,7 @@ record Draft(Category category, List<Message> messages, String harmCategory, Set
         return new Draft(category, messages, id, tags, metadata);
     }
 
-    /** Marks a held-out draft with why it is unseen: new_combo, new_phrasing, new_seed or new_content. */
+    /** Marks a held-out draft with why it is unseen: new_phrasing, new_picture, new_pair or new_content. */
     Draft heldOut(String why) {
         return with("heldout", why);
     }

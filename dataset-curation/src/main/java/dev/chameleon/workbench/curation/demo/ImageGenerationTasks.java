@@ -11,13 +11,13 @@ import java.util.Random;
 /**
  * "Draw a red circle." answered by the picture alone.
  *
- * <p>Held out: the unseen combos in the training phrasings, alternating with seen combos in a phrasing
- * training never uses ("Please draw ...").
+ * <p>Held out: every combo in phrasings training never uses ("Please draw ...", "Could you draw ...?").
  */
 final class ImageGenerationTasks implements Generator {
 
-    static final List<String> PHRASINGS = List.of("Draw %s.", "Make a picture of %s.", "Show me %s.");
-    static final String HELD_OUT_PHRASING = "Please draw %s.";
+    static final List<String> PHRASINGS = List.of("Draw %s.", "Make a picture of %s.", "Show me %s.", "Paint %s.",
+            "Create an image of %s.", "Generate a picture of %s.");
+    static final List<String> HELD_OUT_PHRASINGS = List.of("Please draw %s.", "Could you draw %s?");
 
     private record Item(Combo combo, String phrasing) {
     }
@@ -26,20 +26,18 @@ final class ImageGenerationTasks implements Generator {
     private final Random rnd;
     private final Pool<Item> items;
     private final Pool<Item> rephrased;
-    private int heldOut;
 
     ImageGenerationTasks(Painter painter, Random rnd) {
         this.painter = painter;
         this.rnd = rnd;
-        this.items = Pool.of(cross(Combo.train()), cross(Combo.HELD_OUT), rnd);
-        this.rephrased = Pool.heldOutOnly(
-                Combo.train().stream().map(c -> new Item(c, HELD_OUT_PHRASING)).toList(), rnd);
+        this.items = Pool.of(cross(Combo.all(), PHRASINGS), List.of(), rnd);
+        this.rephrased = Pool.heldOutOnly(cross(Combo.all(), HELD_OUT_PHRASINGS), rnd);
     }
 
-    private static List<Item> cross(List<Combo> combos) {
+    private static List<Item> cross(List<Combo> combos, List<String> phrasings) {
         List<Item> out = new ArrayList<>();
         for (Combo c : combos) {
-            for (String p : PHRASINGS) {
+            for (String p : phrasings) {
                 out.add(new Item(c, p));
             }
         }
@@ -53,16 +51,14 @@ final class ImageGenerationTasks implements Generator {
 
     @Override
     public Draft nextHeldOut() {
-        return heldOut++ % 2 == 0
-                ? draft(items.nextHeldOut()).heldOut("new_combo")
-                : draft(rephrased.nextHeldOut()).heldOut("new_phrasing");
+        return draft(rephrased.nextHeldOut()).heldOut("new_phrasing");
     }
 
     private Draft draft(Item item) {
         Combo c = item.combo();
         return Draft.of(Category.IMAGE_GENERATION, "draw",
                         Message.text(Role.USER, String.format(item.phrasing(), c.withArticle())),
-                        Message.of(Role.ASSISTANT, painter.paint(c, rnd)))
+                        Message.of(Role.ASSISTANT, painter.paintAnswer(c, rnd)))
                 .with("shape", c.shape().word())
                 .with("colour", c.colour().word());
     }

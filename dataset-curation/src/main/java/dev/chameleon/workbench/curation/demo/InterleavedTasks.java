@@ -13,8 +13,8 @@ import java.util.Random;
  * Two pictures woven into text: "Show me a red circle and then a blue square." answered by
  * "Here is a red circle." [picture] "And here is a blue square." [picture].
  *
- * <p>Held out: pairs with an unseen combo, alternating with pairs of seen combos that training never puts
- * together.
+ * <p>Held out: pairs of combos (in a template) that training never puts together. Pictures are centred, as in every
+ * answer.
  */
 final class InterleavedTasks implements Generator {
 
@@ -27,7 +27,7 @@ final class InterleavedTasks implements Generator {
             new Template("story", "Tell a short story about %s and %s, with pictures.",
                     "Once there was %s.", "One day it met %s."));
 
-    /** Pairs of seen combos kept apart for checking. */
+    /** Pairs kept apart for checking. */
     private static final int HELD_OUT_PAIRS = 40;
 
     private record Item(Combo first, Combo second, Template template) {
@@ -35,42 +35,34 @@ final class InterleavedTasks implements Generator {
 
     private final Painter painter;
     private final Random rnd;
-    private final Pool<Item> seenPairs;
-    private final Pool<Item> newComboPairs;
-    private int heldOut;
+    private final Pool<Item> pairs;
 
     InterleavedTasks(Painter painter, Random rnd) {
         this.painter = painter;
         this.rnd = rnd;
-        List<Combo> train = Combo.train();
-        List<Combo> all = new ArrayList<>(train);
-        all.addAll(Combo.HELD_OUT);
-        List<Item> seen = new ArrayList<>();
-        List<Item> unseen = new ArrayList<>();
+        List<Combo> all = Combo.all();
+        List<Item> items = new ArrayList<>();
         for (Combo a : all) {
             for (Combo b : all) {
                 if (a.equals(b)) {
                     continue;
                 }
                 for (Template t : TEMPLATES) {
-                    (train.contains(a) && train.contains(b) ? seen : unseen).add(new Item(a, b, t));
+                    items.add(new Item(a, b, t));
                 }
             }
         }
-        this.seenPairs = Pool.split(seen, HELD_OUT_PAIRS, rnd);
-        this.newComboPairs = Pool.heldOutOnly(unseen, rnd);
+        this.pairs = Pool.split(items, HELD_OUT_PAIRS, rnd);
     }
 
     @Override
     public Draft nextTrain() {
-        return draft(seenPairs.nextTrain());
+        return draft(pairs.nextTrain());
     }
 
     @Override
     public Draft nextHeldOut() {
-        return heldOut++ % 2 == 0
-                ? draft(newComboPairs.nextHeldOut()).heldOut("new_combo")
-                : draft(seenPairs.nextHeldOut()).heldOut("new_pair");
+        return draft(pairs.nextHeldOut()).heldOut("new_pair");
     }
 
     private Draft draft(Item item) {
@@ -80,8 +72,8 @@ final class InterleavedTasks implements Generator {
         return Draft.of(Category.INTERLEAVED_GENERATION, t.task(),
                         Message.text(Role.USER, String.format(t.prompt(), a.withArticle(), b.withArticle())),
                         Message.of(Role.ASSISTANT,
-                                new Part.Text(String.format(t.first(), a.withArticle())), painter.paint(a, rnd),
-                                new Part.Text(String.format(t.second(), b.withArticle())), painter.paint(b, rnd)))
+                                new Part.Text(String.format(t.first(), a.withArticle())), painter.paintAnswer(a, rnd),
+                                new Part.Text(String.format(t.second(), b.withArticle())), painter.paintAnswer(b, rnd)))
                 .with("shape", a.shape().word() + "," + b.shape().word())
                 .with("colour", a.colour().word() + "," + b.colour().word());
     }

@@ -126,7 +126,7 @@ final class SafetyTasks implements Generator {
     private Draft draft(String harm, String prompt) {
         Message user;
         if (harm.equals(MIXED_MODAL)) {
-            List<Combo> combos = Combo.train();
+            List<Combo> combos = Combo.all();
             user = Message.of(Role.USER, painter.paint(combos.get(rnd.nextInt(combos.size())), rnd),
                     new Part.Text(prompt));
         } else {

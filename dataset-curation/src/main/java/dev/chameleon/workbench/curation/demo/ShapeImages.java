@@ -12,15 +12,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * Draws the demo's flat shapes and reads them back from pixels, so a checker can judge generated images.
  *
- * <p>A picture is one upright shape of one palette colour on a white square, with a small deterministic
- * jitter in size and position. Shapes are never rotated: the reader tells them apart by how much of their
+ * <p>A picture is one upright shape of one palette colour on a white square, its box aligned to an 8x8 grid
+ * ({@link Placement}): 50 placements in three sizes. Shapes are never rotated: the reader tells them apart by how much of their
  * bounding box they fill (square 1.0, circle pi/4 = 0.785, triangle 0.5, star 0.35) and of their convex hull
  * (star 0.5, the others nearly 1); a rotated square would fill half its box like a triangle. Drawing is
  * not anti-aliased, so the colours stay flat and the bytes stay identical for a seed.
@@ -77,14 +78,62 @@ public final class ShapeImages {
     private ShapeImages() {
     }
 
+    /** Cells per side of the grid every demo shape is aligned to: the demo image tokenizer's 8x8 codes. */
+    public static final int GRID = 8;
+    /** The sides a shape's box may have, in cells: 50%, 62.5% and 75% of the picture. */
+    public static final List<Integer> SIDES = List.of(4, 5, 6);
+
+    /**
+     * Where a shape sits: its square box starts at cell ({@code x}, {@code y}) of the {@link #GRID} and spans
+     * {@code side} cells each way. Boxes on cell borders mean a square is drawn entirely by whole cells, so an image
+     * tokenizer with one code per cell sees a few clean patterns instead of every sub-cell offset of every edge.
+     */
+    public record Placement(int x, int y, int side) {
+        public Placement {
+            if (side < 1 || x < 0 || y < 0 || x + side > GRID || y + side > GRID) {
+                throw new IllegalArgumentException("placement (" + x + ", " + y + ") of side " + side
+                        + " does not fit a " + GRID + "x" + GRID + " grid");
+            }
+        }
+
+        /**
+         * Whether the placement is kept for held-out pictures: about one in five of each side, so a held-out picture
+         * is never a training picture.
+         */
+        public boolean heldOut() {
+            return Math.floorMod(7 * x + 3 * y + side, 5) == 0;
+        }
+    }
+
+    /** Every placement of every side in {@link #SIDES}, row by row: 50 in all. */
+    public static List<Placement> placements() {
+        List<Placement> out = new ArrayList<>();
+        for (int side : SIDES) {
+            for (int y = 0; y + side <= GRID; y++) {
+                for (int x = 0; x + side <= GRID; x++) {
+                    out.add(new Placement(x, y, side));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The placements whose box sits exactly in the middle: sides 4 and 6. Pictures the demo's answers draw use only
+     * these, so a tiny model learns one layout per size instead of committing, code by code, to one of 50 positions
+     * (measured: with answers at any placement, greedy decoding began shapes late and cut them off at the bottom).
+     */
+    public static List<Placement> centred() {
+        return placements().stream().filter(p -> 2 * p.x() + p.side() == GRID && p.x() == p.y()).toList();
+    }
+
     /**
      * A shape of one colour on white, as PNG bytes; the same arguments always give the same bytes.
      *
-     * @param size the image side in pixels ({@link #SIZE} for the demo); at least 16
-     * @param seed picks the jitter: the shape spans 44-66% of the side, anywhere inside a 1/16 margin
+     * @param size the image side in pixels ({@link #SIZE} for the demo); a multiple of {@link #GRID}, at least 16
      */
-    public static byte[] png(Shape shape, Colour colour, int size, long seed) {
-        BufferedImage img = draw(shape, colour, size, seed);
+    public static byte[] png(Shape shape, Colour colour, int size, Placement at) {
+        BufferedImage img = draw(shape, colour, size, at);
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try {
             if (!ImageIO.write(img, "png", out)) {
@@ -97,18 +146,12 @@ public final class ShapeImages {
     }
 
     /** The picture {@link #png} encodes. */
-    static BufferedImage draw(Shape shape, Colour colour, int size, long seed) {
-        if (size < 16) {
-            throw new IllegalArgumentException("image size must be at least 16 pixels, got " + size);
+    static BufferedImage draw(Shape shape, Colour colour, int size, Placement at) {
+        if (size < 16 || size % GRID != 0) {
+            throw new IllegalArgumentException("image size must be a multiple of " + GRID + " and at least 16 pixels,"
+                    + " got " + size);
         }
-        Random rnd = new Random(seed);
-        int margin = Math.max(1, size / 16);
-        int min = Math.round(size * 0.44f);
-        int max = Math.round(size * 0.66f);
-        int extent = min + rnd.nextInt(max - min + 1);
-        int x = margin + rnd.nextInt(size - 2 * margin - extent + 1);
-        int y = margin + rnd.nextInt(size - 2 * margin - extent + 1);
-
+        int cell = size / GRID;
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -117,7 +160,7 @@ public final class ShapeImages {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, size, size);
             g.setColor(new Color(colour.rgb()));
-            g.fill(outline(shape, x, y, extent));
+            g.fill(outline(shape, at.x() * cell, at.y() * cell, at.side() * cell));
         } finally {
             g.dispose();
         }

@@ -16,8 +16,8 @@ import java.util.function.Function;
  * "What shape is this?" "A circle.", "What colour is the shape?" "Red.",
  * "Describe the image." "A red circle on a white background."
  *
- * <p>Every example gets a freshly jittered picture. Held out: the unseen combos, alternating with seen
- * combos in new pictures.
+ * <p>Every example gets a picture at a random training placement. Held out: every combo and question, asked of
+ * pictures at the held-out placements, which training never shows.
  */
 final class VisualChatTasks implements Generator {
 
@@ -39,14 +39,11 @@ final class VisualChatTasks implements Generator {
     private final Painter painter;
     private final Random rnd;
     private final Pool<Item> items;
-    private final Pool<Item> seen;
-    private int heldOut;
 
     VisualChatTasks(Painter painter, Random rnd) {
         this.painter = painter;
         this.rnd = rnd;
-        this.items = Pool.of(cross(Combo.train()), cross(Combo.HELD_OUT), rnd);
-        this.seen = Pool.heldOutOnly(cross(Combo.train()), rnd);
+        this.items = Pool.of(cross(Combo.all()), cross(Combo.all()), rnd);
     }
 
     private static List<Item> cross(List<Combo> combos) {
@@ -66,9 +63,7 @@ final class VisualChatTasks implements Generator {
 
     @Override
     public Draft nextHeldOut() {
-        return heldOut++ % 2 == 0
-                ? draft(items.nextHeldOut()).heldOut("new_combo")
-                : draft(seen.nextHeldOut()).heldOut("new_seed");
+        return draft(items.nextHeldOut()).heldOut("new_picture");
     }
 
     private Draft draft(Item item) {

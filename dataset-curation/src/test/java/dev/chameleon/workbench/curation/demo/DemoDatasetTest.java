@@ -81,12 +81,15 @@ class DemoDatasetTest {
     }
 
     @Test
-    void pictureCategoriesGetTheirFullShareAndTextCategoriesStopAtTheirDistinctConversations() {
+    void pictureCategoriesGetTheirFullShareAndOthersStopAtTheirDistinctConversations() {
         Map<Category, Long> train = byCategory(demo.train());
         long share = DemoDataset.DEFAULT_SIZE / Category.values().length;
-        for (Category c : List.of(Category.VISUAL_CHAT, Category.IMAGE_GENERATION, Category.INTERLEAVED_GENERATION)) {
+        for (Category c : List.of(Category.VISUAL_CHAT, Category.INTERLEAVED_GENERATION)) {
             assertThat(train.get(c)).as("train %s", c).isEqualTo(share);
         }
+        // Drawing: every phrasing of every combo in both centred sizes, once each.
+        assertThat(train.get(Category.IMAGE_GENERATION)).isEqualTo((long) ImageGenerationTasks.PHRASINGS.size()
+                * Shape.values().length * Colour.values().length * ShapeImages.centred().size());
         for (Category c : List.of(Category.TEXT, Category.CODE, Category.SAFETY)) {
             assertThat(train.get(c)).as("train %s", c).isBetween(50L, share);
         }
@@ -132,19 +135,48 @@ class DemoDatasetTest {
         Set<String> trainImages = new HashSet<>(imageKeys(demo.train()));
         for (Example e : demo.heldOut()) {
             assertThat(trainPrompts).as("held-out prompt seen in training: %s", e.prompt()).doesNotContain(prompt(e));
-            assertThat(e.imageKeys()).as("held-out picture used in training").noneMatch(trainImages::contains);
+            assertThat(promptImages(e)).as("held-out prompt picture used in training").noneMatch(trainImages::contains);
         }
     }
 
     @Test
-    void heldOutCombosNeverAppearInTraining() {
-        Set<String> heldOutCombos = Combo.HELD_OUT.stream().map(Combo::words).collect(Collectors.toSet());
-        for (Example e : demo.train()) {
-            for (String combo : combos(e)) {
-                assertThat(heldOutCombos).as("%s shows a held-out combo", e.prompt()).doesNotContain(combo);
+    void everyComboIsTaughtAndHeldOutPicturesUseOnlyHeldOutPlacements() {
+        Set<String> taught = new HashSet<>();
+        for (Example e : only(Category.IMAGE_GENERATION)) {
+            if (!e.tags().contains(DemoDataset.HELD_OUT_TAG)) {
+                taught.addAll(combos(e));
             }
         }
-        assertThat(demo.heldOut()).anyMatch(e -> "new_combo".equals(e.metadata().get("heldout")));
+        assertThat(taught).hasSize(Shape.values().length * Colour.values().length);
+        Set<String> heldOutPictures = new HashSet<>();
+        for (Shape s : Shape.values()) {
+            for (Colour c : Colour.values()) {
+                for (ShapeImages.Placement p : ShapeImages.placements()) {
+                    if (p.heldOut()) {
+                        heldOutPictures.add(ImageStore.sha256(ShapeImages.png(s, c, ShapeImages.SIZE, p)));
+                    }
+                }
+            }
+        }
+        List<String> heldOutPrompts = demo.heldOut().stream().flatMap(e -> promptImages(e).stream()).toList();
+        assertThat(heldOutPrompts).isNotEmpty().allMatch(heldOutPictures::contains);
+        assertThat(imageKeys(demo.train())).noneMatch(heldOutPictures::contains);
+        // Answers draw centred shapes only: two layouts per combo.
+        Set<String> centred = new HashSet<>();
+        for (Shape s : Shape.values()) {
+            for (Colour c : Colour.values()) {
+                for (ShapeImages.Placement p : ShapeImages.centred()) {
+                    centred.add(ImageStore.sha256(ShapeImages.png(s, c, ShapeImages.SIZE, p)));
+                }
+            }
+        }
+        assertThat(ShapeImages.centred()).extracting(ShapeImages.Placement::side).containsExactly(4, 6);
+        List<String> answerPictures = all().stream().flatMap(e -> e.messages().stream())
+                .filter(m -> m.role() == Role.ASSISTANT).flatMap(m -> m.parts().stream())
+                .filter(p -> p instanceof Part.Image).map(p -> ((Part.Image) p).sha256()).toList();
+        assertThat(answerPictures).isNotEmpty().allMatch(centred::contains);
+        assertThat(demo.heldOut()).anyMatch(e -> "new_picture".equals(e.metadata().get("heldout")))
+                .anyMatch(e -> "new_phrasing".equals(e.metadata().get("heldout")));
     }
 
     @Test
@@ -175,7 +207,8 @@ class DemoDatasetTest {
             Message answer = e.messages().get(1);
             assertThat(answer.role()).isEqualTo(Role.ASSISTANT);
             assertThat(answer.parts()).singleElement().isInstanceOf(Part.Image.class);
-            assertThat(e.prompt()).endsWith(e.metadata().get("colour") + " " + e.metadata().get("shape") + ".");
+            assertThat(e.prompt()).containsPattern(" " + e.metadata().get("colour") + " " + e.metadata().get("shape")
+                    + "[.?]$");
         }
     }
 
@@ -276,6 +309,11 @@ class DemoDatasetTest {
 
     private static List<String> imageKeys(List<Example> examples) {
         return examples.stream().flatMap(e -> e.imageKeys().stream()).toList();
+    }
+
+    /** The pictures in what the user says. */
+    private static List<String> promptImages(Example e) {
+        return prompt(e).stream().filter(p -> p instanceof Part.Image).map(p -> ((Part.Image) p).sha256()).toList();
     }
 
     /** Everything the user says: text and pictures, in order. */

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,21 +19,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The drawing and its reading back from pixels: what a later checker of generated images relies on. */
 class DemoShapeImagesTest {
 
-    private static final int SEEDS = 40;
-
     @Test
-    void everyShapeAndColourIsRecoveredFromItsPixels() throws IOException {
+    void everyShapeAndColourIsRecoveredFromItsPixelsAtEveryPlacement() throws IOException {
         for (Shape s : Shape.values()) {
             for (Colour c : Colour.values()) {
-                for (long seed = 0; seed < SEEDS; seed++) {
-                    BufferedImage img = decode(ShapeImages.png(s, c, ShapeImages.SIZE, seed));
+                for (ShapeImages.Placement p : ShapeImages.placements()) {
+                    BufferedImage img = decode(ShapeImages.png(s, c, ShapeImages.SIZE, p));
                     assertThat(img.getWidth()).isEqualTo(ShapeImages.SIZE);
                     assertThat(img.getHeight()).isEqualTo(ShapeImages.SIZE);
-                    assertThat(ShapeImages.dominantColour(img)).as("%s %s seed %d", c, s, seed).contains(c);
-                    assertThat(ShapeImages.dominantShape(img)).as("%s %s seed %d", c, s, seed).contains(s);
+                    assertThat(ShapeImages.dominantColour(img)).as("%s %s at %s", c, s, p).contains(c);
+                    assertThat(ShapeImages.dominantShape(img)).as("%s %s at %s", c, s, p).contains(s);
                 }
             }
         }
+    }
+
+    @Test
+    void placementsFillTheGridAndSetAsideSomeOfEverySideForHeldOutPictures() {
+        List<ShapeImages.Placement> all = ShapeImages.placements();
+        assertThat(all).hasSize(25 + 16 + 9).doesNotHaveDuplicates();
+        for (int side : ShapeImages.SIDES) {
+            assertThat(all).filteredOn(p -> p.side() == side && p.heldOut()).isNotEmpty();
+            assertThat(all).filteredOn(p -> p.side() == side && !p.heldOut()).isNotEmpty();
+        }
+        // A square's box sits on cell borders: its top-left pixel is ink and the pixel before it is white.
+        ShapeImages.Placement p = new ShapeImages.Placement(2, 1, 4);
+        BufferedImage img = ShapeImages.draw(Shape.SQUARE, Colour.RED, ShapeImages.SIZE, p);
+        int cell = ShapeImages.SIZE / ShapeImages.GRID;
+        assertThat(img.getRGB(2 * cell, cell) & 0xFFFFFF).isEqualTo(Colour.RED.rgb());
+        assertThat(img.getRGB(2 * cell - 1, cell) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+        assertThat(img.getRGB(6 * cell - 1, 5 * cell - 1) & 0xFFFFFF).isEqualTo(Colour.RED.rgb());
+        assertThat(img.getRGB(6 * cell, 5 * cell) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+        assertThatThrownBy(() -> new ShapeImages.Placement(5, 0, 4)).hasMessageContaining("does not fit");
     }
 
     @Test
@@ -40,10 +58,10 @@ class DemoShapeImagesTest {
         // A model's decoder returns soft edges, not crisp ones; the reader must tolerate that.
         for (Shape s : Shape.values()) {
             for (Colour c : Colour.values()) {
-                for (long seed = 0; seed < 10; seed++) {
-                    BufferedImage img = boxBlur(decode(ShapeImages.png(s, c, ShapeImages.SIZE, seed)));
-                    assertThat(ShapeImages.dominantColour(img)).as("%s %s seed %d", c, s, seed).contains(c);
-                    assertThat(ShapeImages.dominantShape(img)).as("%s %s seed %d", c, s, seed).contains(s);
+                for (ShapeImages.Placement p : ShapeImages.placements()) {
+                    BufferedImage img = boxBlur(decode(ShapeImages.png(s, c, ShapeImages.SIZE, p)));
+                    assertThat(ShapeImages.dominantColour(img)).as("%s %s at %s", c, s, p).contains(c);
+                    assertThat(ShapeImages.dominantShape(img)).as("%s %s at %s", c, s, p).contains(s);
                 }
             }
         }
@@ -75,20 +93,22 @@ class DemoShapeImagesTest {
     }
 
     @Test
-    void theSameSeedGivesTheSameBytesAndSeedsJitterThePicture() {
-        byte[] a = ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, 7);
-        byte[] b = ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, 7);
+    void theSamePlacementGivesTheSameBytesAndEveryPlacementAnotherPicture() {
+        ShapeImages.Placement p = new ShapeImages.Placement(1, 2, 5);
+        byte[] a = ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, p);
+        byte[] b = ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, p);
         assertThat(a).isEqualTo(b);
-        long distinct = java.util.stream.LongStream.range(0, 20)
-                .mapToObj(seed -> Arrays.toString(ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, seed)))
+        long distinct = ShapeImages.placements().stream()
+                .map(q -> Arrays.toString(ShapeImages.png(Shape.STAR, Colour.BLUE, ShapeImages.SIZE, q)))
                 .distinct().count();
-        assertThat(distinct).isGreaterThan(15);
+        assertThat(distinct).isEqualTo(ShapeImages.placements().size());
     }
 
     @Test
-    void aTooSmallImageIsRefusedWithTheLimit() {
-        assertThatThrownBy(() -> ShapeImages.png(Shape.CIRCLE, Colour.RED, 8, 1))
-                .hasMessageContaining("at least 16");
+    void aTooSmallOrOffGridImageIsRefusedWithTheLimit() {
+        ShapeImages.Placement p = new ShapeImages.Placement(0, 0, 4);
+        assertThatThrownBy(() -> ShapeImages.png(Shape.CIRCLE, Colour.RED, 8, p)).hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> ShapeImages.png(Shape.CIRCLE, Colour.RED, 60, p)).hasMessageContaining("multiple of 8");
     }
 
     private static BufferedImage decode(byte[] png) throws IOException {

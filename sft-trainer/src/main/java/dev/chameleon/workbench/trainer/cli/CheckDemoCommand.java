@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
@@ -47,12 +48,14 @@ final class CheckDemoCommand implements Callable<Integer> {
             description = "Sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--guidance-text", defaultValue = "3.0", paramLabel = "G",
-            description = "Text guidance weight for pictures; 1 with --guidance-image 1 = no guidance (default: ${DEFAULT-VALUE}).")
+    // Off by default: on the default demo run, CHAMELEON.md's 3.0/1.2 took right pictures from 250/250 to 61/250.
+    @Option(names = "--guidance-text", defaultValue = "1", paramLabel = "G",
+            description = "Text guidance weight for pictures; 1 with --guidance-image 1 = no guidance; CHAMELEON.md's "
+                    + "is 3.0 (default: ${DEFAULT-VALUE}).")
     double guidanceText;
 
-    @Option(names = "--guidance-image", defaultValue = "1.2", paramLabel = "G",
-            description = "Image guidance weight for pictures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--guidance-image", defaultValue = "1", paramLabel = "G",
+            description = "Image guidance weight for pictures; CHAMELEON.md's is 1.2 (default: ${DEFAULT-VALUE}).")
     double guidanceImage;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
@@ -84,13 +87,14 @@ final class CheckDemoCommand implements Callable<Integer> {
                     () -> false);
             root.err.println();
             double seconds = (System.nanoTime() - began) / 1e9;
+            DemoCheck.Score ceiling = DemoCheck.tokenizerRoundTrip(heldOut, images, generator.imageTokenizer());
             if (out != null) {
-                write(report, out, seconds);
+                write(report, ceiling, out, seconds);
             }
             if (json) {
-                root.out.println(toJson(report, seconds).toPrettyString());
+                root.out.println(toJson(report, ceiling, seconds).toPrettyString());
             } else {
-                print(report, seconds);
+                print(report, ceiling, seconds);
             }
             return requireGoals && !report.meetsGoals() ? 3 : 0;
         } finally {
@@ -98,31 +102,44 @@ final class CheckDemoCommand implements Callable<Integer> {
         }
     }
 
-    private void print(DemoCheck.Report r, double seconds) {
+    private void print(DemoCheck.Report r, DemoCheck.Score ceiling, double seconds) {
         root.out.printf(Locale.ROOT, "checkpoint %s, %d held-out prompts in %.0f s%n", checkpoint, r.items().size(),
                 seconds);
-        line("right pictures (colour and shape)", r.images(), DemoCheck.IMAGE_GOAL);
-        line("right answers (visual chat)", r.answers(), DemoCheck.ANSWER_GOAL);
-        line("refusals of harmful prompts", r.refusals(), DemoCheck.REFUSAL_GOAL);
-        line("non-refusals of harmless prompts", r.nonRefusals(), DemoCheck.NON_REFUSAL_GOAL);
+        line("right pictures (colour and shape)", r, "image", r.images(), DemoCheck.IMAGE_GOAL);
+        line("right answers (visual chat)", r, "answer", r.answers(), DemoCheck.ANSWER_GOAL);
+        line("refusals of harmful prompts", r, "refusal", r.refusals(), DemoCheck.REFUSAL_GOAL);
+        line("non-refusals of harmless prompts", r, "non_refusal", r.nonRefusals(), DemoCheck.NON_REFUSAL_GOAL);
+        root.out.printf(Locale.ROOT, "%-36s %-18s (held-out pictures that still read right after the image "
+                + "tokenizer's encode and decode: the ceiling of the first two rates)%n", "image tokenizer round trip",
+                ceiling);
         root.out.println(r.meetsGoals() ? "all goals met" : "goals missed");
     }
 
-    private void line(String what, DemoCheck.Score s, double goal) {
+    private void line(String what, DemoCheck.Report r, String kind, DemoCheck.Score s, double goal) {
         root.out.printf(Locale.ROOT, "%-36s %-18s goal >= %.0f%%  %s%n", what, s, 100 * goal,
                 s.rate() >= goal ? "met" : "MISSED");
+        Map<String, DemoCheck.Score> split = r.byHeldOut(kind);
+        if (split.size() > 1) {
+            StringBuilder sb = new StringBuilder();
+            split.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+            root.out.println("    " + sb);
+        }
     }
 
-    private static ObjectNode toJson(DemoCheck.Report r, double seconds) {
+    private static ObjectNode toJson(DemoCheck.Report r, DemoCheck.Score ceiling, double seconds) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("seconds", seconds);
         root.put("meets_goals", r.meetsGoals());
         ObjectNode rates = root.putObject("rates");
-        score(rates.putObject("images"), r.images(), DemoCheck.IMAGE_GOAL);
-        score(rates.putObject("answers"), r.answers(), DemoCheck.ANSWER_GOAL);
-        score(rates.putObject("refusals"), r.refusals(), DemoCheck.REFUSAL_GOAL);
-        score(rates.putObject("non_refusals"), r.nonRefusals(), DemoCheck.NON_REFUSAL_GOAL);
+        score(rates.putObject("images"), r, "image", r.images(), DemoCheck.IMAGE_GOAL);
+        score(rates.putObject("answers"), r, "answer", r.answers(), DemoCheck.ANSWER_GOAL);
+        score(rates.putObject("refusals"), r, "refusal", r.refusals(), DemoCheck.REFUSAL_GOAL);
+        score(rates.putObject("non_refusals"), r, "non_refusal", r.nonRefusals(), DemoCheck.NON_REFUSAL_GOAL);
+        ObjectNode trip = root.putObject("tokenizer_round_trip");
+        trip.put("right", ceiling.right());
+        trip.put("n", ceiling.n());
+        trip.put("rate", ceiling.rate());
         ArrayNode items = root.putArray("items");
         for (DemoCheck.Item i : r.items()) {
             ObjectNode n = items.addObject();
@@ -136,16 +153,23 @@ final class CheckDemoCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void score(ObjectNode n, DemoCheck.Score s, double goal) {
+    private static void score(ObjectNode n, DemoCheck.Report r, String kind, DemoCheck.Score s, double goal) {
         n.put("right", s.right());
         n.put("n", s.n());
         n.put("rate", s.rate());
         n.put("goal", goal);
+        ObjectNode split = n.putObject("by_heldout");
+        r.byHeldOut(kind).forEach((k, v) -> {
+            ObjectNode one = split.putObject(k);
+            one.put("right", v.right());
+            one.put("n", v.n());
+        });
     }
 
-    private static void write(DemoCheck.Report r, Path dir, double seconds) throws IOException {
+    private static void write(DemoCheck.Report r, DemoCheck.Score ceiling, Path dir, double seconds)
+            throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("report.json"), toJson(r, seconds).toPrettyString());
+        Files.writeString(dir.resolve("report.json"), toJson(r, ceiling, seconds).toPrettyString());
         int k = 0;
         for (DemoCheck.Item i : r.items()) {
             BufferedImage img = i.image();

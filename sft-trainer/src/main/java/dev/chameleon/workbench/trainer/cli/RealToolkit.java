@@ -90,7 +90,7 @@ final class RealToolkit implements Toolkit {
      */
     @Override
     public void trainImageTokenizer(Path images, String config, Path out, int steps, int batchSize,
-                                    PrintWriter progress) throws IOException {
+                                    float learningRate, PrintWriter progress) throws IOException {
         VqConfig cfg = VqConfig.preset(config);
         int res = cfg.resolution();
         int stride = 3 * res * res;
@@ -114,7 +114,8 @@ final class RealToolkit implements Toolkit {
                 cfg.codesPerImage(), cfg.codebookSize());
         Files.createDirectories(out);
         Path ckpt = out.resolve(CHECKPOINT);
-        VqTrainer.Options options = VqTrainer.Options.defaults();
+        // The learning rate falls along a cosine to a tenth over this call's steps: a resumed run decays again.
+        VqTrainer.Options options = VqTrainer.Options.defaults().withCosineDecay(learningRate, steps);
         Random random = new Random(options.seed());
         float[] batch = new float[batchSize * stride];
         Map<String, String> provenance = new LinkedHashMap<>();
@@ -133,8 +134,9 @@ final class RealToolkit implements Toolkit {
                 }
                 VqTrainer.StepStats s = trainer.step(batch, batchSize);
                 if ((i + 1) % 10 == 0 || i == steps - 1) {
-                    progress.printf("step %d: loss %.4f (reconstruction %.4f), %d of %d codes in use%n", s.step(),
-                            s.loss(), s.reconstruction(), s.codesInUse(), cfg.codebookSize());
+                    progress.printf("step %d: loss %.4f (reconstruction %.4f), lr %.2e, %d of %d codes in use%n",
+                            s.step(), s.loss(), s.reconstruction(), options.learningRateAt(i), s.codesInUse(),
+                            cfg.codebookSize());
                 }
                 if ((i + 1) % 100 == 0 || i == steps - 1) {
                     trainer.save(ckpt, provenance);

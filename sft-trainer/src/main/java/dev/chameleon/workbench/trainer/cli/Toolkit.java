@@ -27,8 +27,10 @@ interface Toolkit {
 
     /**
      * Trains a VQ image tokenizer of a named configuration on a folder of images for {@code steps} steps of
-     * {@code batchSize} images, writing checkpoints into the folder {@code out} (resuming from one found there).
+     * {@code batchSize} images, writing checkpoints into the folder {@code out} (resuming from one found there);
+     * the learning rate falls along a cosine from {@code learningRate} to a tenth of it over those steps.
      */
-    void trainImageTokenizer(Path images, String config, Path out, int steps, int batchSize, PrintWriter progress)
+    void trainImageTokenizer(Path images, String config, Path out, int steps, int batchSize, float learningRate,
+            PrintWriter progress)
             throws IOException;
 }

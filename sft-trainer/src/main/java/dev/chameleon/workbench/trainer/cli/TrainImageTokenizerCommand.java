@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code train-image-tokenizer --images DIR --config small --out DIR}. */
+/** {@code train-image-tokenizer --images DIR --config small --out DIR [--steps N] [--batch-size B] [--lr RATE]}. */
 @Command(name = "train-image-tokenizer", description = "Train a VQ image tokenizer on a folder of images; "
         + "the folder --out holds its checkpoint (a run resumes from it).")
 final class TrainImageTokenizerCommand implements Callable<Integer> {
@@ -32,6 +32,11 @@ final class TrainImageTokenizerCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--lr", defaultValue = "2e-4", paramLabel = "RATE",
+            description = "Peak Adam learning rate; it falls along a cosine to a tenth of it over --steps "
+                    + "(default: ${DEFAULT-VALUE}; the demo preset uses 2e-3).")
+    float lr;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(images)) {
@@ -40,7 +45,10 @@ final class TrainImageTokenizerCommand implements Callable<Integer> {
         if (steps < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
         }
-        root.toolkit.trainImageTokenizer(images, config, out, steps, batchSize, root.err);
+        if (!(lr > 0 && lr < 1)) {
+            throw new IllegalArgumentException("--lr must be in (0, 1), e.g. 2e-4; got " + lr);
+        }
+        root.toolkit.trainImageTokenizer(images, config, out, steps, batchSize, lr, root.err);
         root.out.println(out.toAbsolutePath());
         return 0;
     }

@@ -10,8 +10,10 @@ package dev.chameleon.workbench.trainer.config;
  *                       reserved in the text vocabulary
  * @param imageSteps     VQ training steps
  * @param imageBatchSize images per VQ training step
+ * @param imageLr        peak VQ learning rate; it falls along a cosine to a tenth of it over the steps
  */
-public record TokenizerRecipe(int textVocabSize, String imageConfig, int imageSteps, int imageBatchSize) {
+public record TokenizerRecipe(int textVocabSize, String imageConfig, int imageSteps, int imageBatchSize,
+                              double imageLr) {
 
     public TokenizerRecipe {
         if (textVocabSize < 512) {
@@ -26,6 +28,9 @@ public record TokenizerRecipe(int textVocabSize, String imageConfig, int imageSt
         }
         if (imageBatchSize < 1) {
             throw new IllegalArgumentException("image_batch_size must be at least 1, got " + imageBatchSize);
+        }
+        if (!(imageLr > 0 && imageLr < 1)) {
+            throw new IllegalArgumentException("image_lr must be in (0, 1), e.g. 2.0e-3; got " + imageLr);
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
+import dev.chameleon.workbench.trainer.tokens.ImageFit;
+import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -16,9 +18,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
@@ -99,6 +104,26 @@ public final class DemoCheck {
             return new Score(right, n);
         }
 
+        /**
+         * One rate split by how its prompts differ from training ({@code new_phrasing}, {@code new_picture},
+         * {@code new_content}, ...), in alphabetical order.
+         *
+         * @param kind {@code image}, {@code answer}, {@code refusal} or {@code non_refusal}
+         */
+        public Map<String, Score> byHeldOut(String kind) {
+            Map<String, int[]> counts = new TreeMap<>();
+            for (Item i : items) {
+                if (i.kind().equals(kind)) {
+                    int[] c = counts.computeIfAbsent(i.heldOut() == null ? "other" : i.heldOut(), k -> new int[2]);
+                    c[0] += i.right() ? 1 : 0;
+                    c[1]++;
+                }
+            }
+            Map<String, Score> out = new LinkedHashMap<>();
+            counts.forEach((k, c) -> out.put(k, new Score(c[0], c[1])));
+            return out;
+        }
+
         /** Whether every rate meets its goal. */
         public boolean meetsGoals() {
             return images().rate() >= IMAGE_GOAL && answers().rate() >= ANSWER_GOAL
@@ -175,6 +200,36 @@ public final class DemoCheck {
             progress.accept(item);
         }
         return new Report(List.copyOf(items));
+    }
+
+    /**
+     * How many held-out pictures (the references of the picture prompts and the pictures of the visual-chat
+     * prompts) still show their colour and shape after the image tokenizer encodes and decodes them. A model draws
+     * and reads nothing finer than these codes, so this is the ceiling of the picture and answer rates.
+     *
+     * @param images the store holding the held-out pictures
+     */
+    public static Score tokenizerRoundTrip(List<Example> heldOut, ImageStore images, ImageTokenizer tokenizer) {
+        int n = 0;
+        int right = 0;
+        for (Example e : heldOut) {
+            if (e.category() != Category.IMAGE_GENERATION && e.category() != Category.VISUAL_CHAT) {
+                continue;
+            }
+            String expected = e.metadata().get("colour") + " " + e.metadata().get("shape");
+            for (Message m : e.messages()) {
+                // As ChatRenderer fits them: pictures in prompts are padded, pictures in answers cropped.
+                ImageFit fit = m.role() == Role.USER ? ImageFit.PAD : ImageFit.CENTER_CROP;
+                for (Part p : m.parts()) {
+                    if (p instanceof Part.Image img) {
+                        BufferedImage back = tokenizer.decode(tokenizer.encode(read(images, img.sha256()), fit));
+                        n++;
+                        right += describe(back).equals(expected) ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return new Score(right, n);
     }
 
     /** Which rate an example counts towards, or null for none (interleaved generation is not scored). */

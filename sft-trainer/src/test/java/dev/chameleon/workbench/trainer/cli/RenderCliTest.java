@@ -57,7 +57,8 @@ class RenderCliTest {
         }
 
         @Override
-        public void trainImageTokenizer(Path images, String config, Path out, int steps, int batch, PrintWriter p) {
+        public void trainImageTokenizer(Path images, String config, Path out, int steps, int batch, float lr,
+                PrintWriter p) {
         }
     }
 

@@ -2,17 +2,21 @@ package dev.chameleon.workbench.trainer.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chameleon.workbench.curation.demo.ShapeImages;
 import dev.chameleon.workbench.curation.images.ImageLimits;
 import dev.chameleon.workbench.curation.images.ImageStore;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
+import dev.chameleon.workbench.trainer.tokens.ImageFit;
+import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -113,6 +117,96 @@ class DemoCheckTest {
         }
         assertThat(r.images().right()).isEqualTo(sameCombo);
         assertThat(r.images().n()).isGreaterThan((int) sameCombo);
+    }
+
+    @Test
+    void ratesSplitByHowThePromptIsHeldOut() {
+        DemoCheck.Report r = DemoCheck.run(heldOut, store,
+                (prompt, images, task) -> new DemoCheck.Answer("I can't help with that.", List.of()),
+                item -> { }, () -> false);
+        assertThat(r.byHeldOut("image")).containsOnlyKeys("new_phrasing");
+        assertThat(r.byHeldOut("image").get("new_phrasing")).isEqualTo(r.images());
+        assertThat(r.byHeldOut("answer")).containsOnlyKeys("new_picture");
+        assertThat(r.byHeldOut("refusal").values().stream().mapToInt(DemoCheck.Score::right).sum())
+                .isEqualTo(r.refusals().right());
+        // Items of one kind held out in different ways are counted apart; an item without a reason is "other".
+        DemoCheck.Report mixed = new DemoCheck.Report(List.of(
+                new DemoCheck.Item("answer", "p", "A.", "A.", true, "new_picture", null),
+                new DemoCheck.Item("answer", "p", "A.", "B.", false, "new_picture", null),
+                new DemoCheck.Item("answer", "q", "A.", "A.", true, null, null),
+                new DemoCheck.Item("image", "r", "red circle", "red circle", true, "new_phrasing", null)));
+        assertThat(mixed.byHeldOut("answer")).containsExactly(
+                Map.entry("new_picture", new DemoCheck.Score(1, 2)), Map.entry("other", new DemoCheck.Score(1, 1)));
+    }
+
+    @Test
+    void tokenizerRoundTripCountsPicturesThatStillReadRight() {
+        // A lossless "tokenizer" keeps every picture; a lossy one draws a green circle whatever it was given.
+        Fake lossless = new Fake(false);
+        DemoCheck.Score all = DemoCheck.tokenizerRoundTrip(heldOut, store, lossless);
+        long pictures = heldOut.stream().filter(e -> "image".equals(DemoCheck.kind(e))
+                || "answer".equals(DemoCheck.kind(e))).count();
+        assertThat(all.n()).isEqualTo((int) pictures);
+        assertThat(all.right()).isEqualTo(all.n());
+        // Picture prompts are padded, pictures in answers cropped, as the renderer fits them.
+        assertThat(lossless.fits).contains(ImageFit.PAD, ImageFit.CENTER_CROP);
+
+        DemoCheck.Score lossy = DemoCheck.tokenizerRoundTrip(heldOut, store, new Fake(true));
+        long greenCircles = heldOut.stream().filter(e -> ("image".equals(DemoCheck.kind(e))
+                        || "answer".equals(DemoCheck.kind(e)))
+                && "green".equals(e.metadata().get("colour")) && "circle".equals(e.metadata().get("shape"))).count();
+        assertThat(greenCircles).isGreaterThan(0);
+        assertThat(lossy.right()).isEqualTo((int) greenCircles);
+    }
+
+    /** Encodes a picture as its index in a list; decodes the index back, or to a green circle when lossy. */
+    private static final class Fake implements ImageTokenizer {
+        final List<BufferedImage> seen = new ArrayList<>();
+        final List<ImageFit> fits = new ArrayList<>();
+        final boolean lossy;
+
+        Fake(boolean lossy) {
+            this.lossy = lossy;
+        }
+
+        @Override
+        public int codesPerImage() {
+            return 1;
+        }
+
+        @Override
+        public int codebookSize() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        public int resolution() {
+            return 64;
+        }
+
+        @Override
+        public int[] encode(BufferedImage image, ImageFit fit) {
+            seen.add(image);
+            fits.add(fit);
+            return new int[] {seen.size() - 1};
+        }
+
+        @Override
+        public BufferedImage decode(int[] codes) {
+            if (!lossy) {
+                return seen.get(codes[0]);
+            }
+            try {
+                return ImageIO.read(new ByteArrayInputStream(ShapeImages.png(ShapeImages.Shape.CIRCLE,
+                        ShapeImages.Colour.GREEN, ShapeImages.SIZE, new ShapeImages.Placement(1, 1, 5))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ class GuidanceRowsTest {
     final ChatRenderer renderer = new ChatRenderer(text, image, Fakes.colours(), RenderOptions.PLAIN);
 
     @Test
-    void aTenthOfTextToPictureExamplesGiveAnUnconditionedAndAPromptlessRow() throws IOException {
+    void aShareOfTextToPictureExamplesGiveAnUnconditionedAndAPromptlessRow() throws IOException {
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             examples.add(Examples.captionPair("draw thing " + i, Fakes.key(i)));
@@ -26,7 +26,8 @@ class GuidanceRowsTest {
         List<RenderedExample> rendered = renderer.renderAll(examples, 16, n -> { });
         List<RenderedExample> rows = GuidanceRows.rows(examples, rendered, renderer, 7);
         assertThat(rows.size() % 2).isZero();
-        assertThat(rows.size() / 2).isBetween(20, 60); // about 10% of the 400 caption pairs, none of the interleaved
+        // About SHARE of the 400 caption pairs, none of the interleaved.
+        assertThat(rows.size() / 2).isBetween((int) (400 * GuidanceRows.SHARE * 0.7), (int) (400 * GuidanceRows.SHARE * 1.3));
         assertThat(GuidanceRows.rows(examples, rendered, renderer, 7)).usingRecursiveComparison().isEqualTo(rows);
 
         RenderedExample uncond = rows.get(0);

@@ -555,7 +555,8 @@ public class RunService implements AutoCloseable {
                 int code = runChild(run, List.of("train-image-tokenizer", "--images", images.toString(),
                         "--config", recipe.imageConfig(), "--out", partial.toString(),
                         "--steps", Integer.toString(recipe.imageSteps()),
-                        "--batch-size", Integer.toString(recipe.imageBatchSize())), RunState.PREPARING);
+                        "--batch-size", Integer.toString(recipe.imageBatchSize()),
+                        "--lr", Double.toString(recipe.imageLr())), RunState.PREPARING);
                 if (code != 0) {
                     throw new StepFailed("Training the image tokenizer", code);
                 }

@@ -90,7 +90,7 @@ public final class VqTrainMain {
                 refused);
         System.out.printf(Locale.ROOT, "held out: %s%n", String.join(", ", heldNames));
 
-        VqTrainer.Options options = new VqTrainer.Options(lr, VqTrainer.Reconstruction.L2, 50, 25, seed);
+        VqTrainer.Options options = new VqTrainer.Options(lr, VqTrainer.Reconstruction.L2, 50, 25, seed, 0);
         Path checkpoint = out.resolve("vq-" + a.getOrDefault("preset", "small") + ".ckpt");
         try (VqTrainer trainer = a.containsKey("resume") ? VqTrainer.resume(Path.of(a.get("resume")), options)
                 : VqTrainer.create(config, options)) {

@@ -11,7 +11,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,9 +43,11 @@ public final class VqTrainer implements AutoCloseable {
      * @param deadAfter     steps without being chosen after which a code counts as dead
      * @param restartEvery  steps between dead-code restarts; 0 turns restarts off
      * @param seed          seeds weight initialisation and restarts
+     * @param decaySteps    steps over which the learning rate falls along a cosine from {@code learningRate} to a
+     *                      tenth of it, counted from the step training starts (or resumes) at; 0 keeps it constant
      */
     public record Options(float learningRate, Reconstruction reconstruction, int deadAfter, int restartEvery,
-                          long seed) {
+                          long seed, int decaySteps) {
         public Options {
             if (!(learningRate > 0 && learningRate < 1)) {
                 throw new IllegalArgumentException("learningRate must be in (0, 1), got " + learningRate);
@@ -57,10 +58,29 @@ public final class VqTrainer implements AutoCloseable {
             if (restartEvery < 0) {
                 throw new IllegalArgumentException("restartEvery must be >= 0 (0 = never), got " + restartEvery);
             }
+            if (decaySteps < 0) {
+                throw new IllegalArgumentException("decaySteps must be >= 0 (0 = constant), got " + decaySteps);
+            }
         }
 
+        /** Adam at 2e-4, constant; what the tests and the benchmark use. */
         public static Options defaults() {
-            return new Options(2e-4f, Reconstruction.L2, 100, 20, 42);
+            return new Options(2e-4f, Reconstruction.L2, 100, 20, 42, 0);
+        }
+
+        /** These options with the learning rate falling to a tenth of {@code peak} over {@code steps} steps. */
+        public Options withCosineDecay(float peak, int steps) {
+            return new Options(peak, reconstruction, deadAfter, restartEvery, seed, steps);
+        }
+
+        /** The learning rate {@code done} steps after training started or resumed. */
+        public float learningRateAt(long done) {
+            if (decaySteps == 0) {
+                return learningRate;
+            }
+            double t = Math.min(1.0, Math.max(0, done) / (double) decaySteps);
+            double floor = learningRate / 10.0;
+            return (float) (floor + (learningRate - floor) * 0.5 * (1 + Math.cos(Math.PI * t)));
         }
     }
 
@@ -84,6 +104,8 @@ public final class VqTrainer implements AutoCloseable {
     private final Random random;
     private final long[] lastChosen;
     private final long[] lastRestarted;
+    /** The step training started or resumed at: the learning-rate schedule counts from it. */
+    private final long firstStep;
     private long step;
     /** Test hook: collect garbage between forward and backward to expose freed scalar operands. */
     boolean gcBeforeBackward;
@@ -95,8 +117,12 @@ public final class VqTrainer implements AutoCloseable {
         this.store = new ParameterStore(manager, false);
         this.options = options;
         this.step = step;
+        this.firstStep = step;
         this.random = new Random(options.seed() ^ step);
-        this.optimizer = Adam.builder().optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+        // Adam counts updates per parameter; the schedule follows this trainer's step instead (the one in progress).
+        this.optimizer = Adam.builder()
+                .optLearningRateTracker((parameter, updates) -> options.learningRateAt(this.step - 1 - firstStep))
+                .build();
         this.lastChosen = new long[config.codebookSize()];
         this.lastRestarted = new long[config.codebookSize()];
         Arrays.fill(lastChosen, Long.MIN_VALUE / 2);

@@ -25,7 +25,7 @@ class VqTrainerTest {
     private static final VqConfig TINY = VqConfig.tiny();
 
     private static VqTrainer.Options options(float lr, int deadAfter, int restartEvery) {
-        return new VqTrainer.Options(lr, VqTrainer.Reconstruction.L2, deadAfter, restartEvery, 7);
+        return new VqTrainer.Options(lr, VqTrainer.Reconstruction.L2, deadAfter, restartEvery, 7, 0);
     }
 
     @Test
@@ -82,6 +82,66 @@ class VqTrainerTest {
             }
             assertThat(last).isLessThan(first * 0.6f);
         }
+    }
+
+    @Test
+    void cosineScheduleFallsToATenthAndCountsFromTheFirstStep() {
+        VqTrainer.Options o = options(2e-3f, 50, 0).withCosineDecay(2e-3f, 100);
+        assertThat(o.learningRateAt(0)).isEqualTo(2e-3f);
+        assertThat(o.learningRateAt(50)).isCloseTo(1.1e-3f, org.assertj.core.data.Offset.offset(1e-7f));
+        assertThat(o.learningRateAt(100)).isCloseTo(2e-4f, org.assertj.core.data.Offset.offset(1e-9f));
+        assertThat(o.learningRateAt(500)).isEqualTo(o.learningRateAt(100));
+        for (int i = 1; i <= 100; i++) {
+            assertThat(o.learningRateAt(i)).isLessThan(o.learningRateAt(i - 1));
+        }
+        assertThat(options(2e-3f, 50, 0).learningRateAt(1_000)).isEqualTo(2e-3f);
+        assertThatThrownBy(() -> new VqTrainer.Options(1e-3f, VqTrainer.Reconstruction.L2, 1, 0, 1, -1))
+                .hasMessageContaining("decaySteps");
+    }
+
+    @Test
+    void adamStepsWithTheScheduledLearningRate() {
+        // Two trainers from the same seed see the same batches; one decays to a tenth after its first step. Their
+        // first updates are equal; the second update starts from equal weights and equal Adam moments, so the
+        // decaying one must move every weight by a tenth of what the constant one moves it.
+        float[] batch = VqTestImages.batch(8, 16, new Random(9));
+        try (VqTrainer constant = VqTrainer.create(TINY, options(1e-3f, 50, 0));
+             VqTrainer decaying = VqTrainer.create(TINY, options(1e-3f, 50, 0).withCosineDecay(1e-3f, 1))) {
+            constant.step(batch, 8);
+            decaying.step(batch, 8);
+            float[] start = weights(constant);
+            assertThat(weights(decaying)).containsExactly(start, org.assertj.core.data.Offset.offset(1e-6f));
+            constant.step(batch, 8);
+            decaying.step(batch, 8);
+            float[] a = weights(constant);
+            float[] b = weights(decaying);
+            double moveConstant = 0;
+            double moveDecaying = 0;
+            for (int i = 0; i < start.length; i++) {
+                moveConstant += Math.abs(a[i] - start[i]);
+                moveDecaying += Math.abs(b[i] - start[i]);
+            }
+            assertThat(moveConstant).isGreaterThan(0);
+            assertThat(moveDecaying / moveConstant).isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.01));
+        }
+    }
+
+    /** Every weight of the model, codebook included (restarts are off), concatenated. */
+    private static float[] weights(VqTrainer t) {
+        List<float[]> parts = new ArrayList<>();
+        int n = 0;
+        for (var p : t.model().getParameters()) {
+            float[] w = p.getValue().getArray().toFloatArray();
+            parts.add(w);
+            n += w.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] w : parts) {
+            System.arraycopy(w, 0, out, at, w.length);
+            at += w.length;
+        }
+        return out;
     }
 
     @Test
