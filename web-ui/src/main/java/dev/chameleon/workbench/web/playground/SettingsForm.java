@@ -68,7 +68,7 @@ public class SettingsForm extends FormLayout {
         seed.setId(idPrefix + "seed");
         seed.setHelperText("The same seed and settings give the same answer");
         guidanceText.setId(idPrefix + "guidance-text");
-        guidanceText.setHelperText("Image codes only; 1 and 1 turn guidance off");
+        guidanceText.setHelperText("Image codes only; 1 and 1 turn guidance off (demo-preset models draw best without)");
         guidanceImage.setId(idPrefix + "guidance-image");
         maxTokens.setId(idPrefix + "max-tokens");
         maxTokens.setMin(1);
