@@ -25,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,6 +261,7 @@ public final class SftRun {
             return;
         }
         List<String> kept = new ArrayList<>();
+        boolean dropped = false;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (line.isBlank()) {
                 continue;
@@ -268,12 +270,23 @@ public final class SftRun {
             try {
                 n = JSON_LINES.readTree(line);
             } catch (IOException e) {
+                dropped = true;
                 continue; // a line cut by a crash
             }
             if (n.has("step") && n.get("step").asInt() <= step) {
                 kept.add(line);
+            } else {
+                dropped = true;
             }
         }
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        if (!dropped) {
+            return;
+        }
+        // A new file moved over the old one, not a truncation in place: a crash mid-write keeps the old lines, and a
+        // reader following the file (the web UI's metrics tail) sees another file instead of one that shrank and
+        // then, once the resumed run has appended, grew past its read offset (it would skip the lines in between).
+        Path tmp = file.resolveSibling(file.getFileName() + ".partial");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
