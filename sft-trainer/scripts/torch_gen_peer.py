@@ -20,20 +20,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class RMSNorm(nn.Module):
-    def __init__(self, d, eps):
-        super().__init__()
-        self.eps = eps
-        self.weight = nn.Parameter(torch.ones(d))
-
-    def forward(self, x):
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
-
-
-def rotate(x, cos, sin):
-    half = x.shape[-1] // 2
-    return x * cos + torch.cat((-x[..., half:], x[..., :half]), dim=-1) * sin
+# The layers both peers share; this script's folder is on the path when it runs.
+from torch_peer import RMSNorm, SwiGLU, rotate
 
 
 class Attention(nn.Module):
@@ -70,17 +58,6 @@ class Attention(nn.Module):
             scores = scores + mask
         out = torch.softmax(scores, dim=-1) @ v
         return self.wo(out.transpose(1, 2).reshape(b, t, self.h * self.hd))
-
-
-class SwiGLU(nn.Module):
-    def __init__(self, d, f):
-        super().__init__()
-        self.w1 = nn.Linear(d, f, bias=False)
-        self.w2 = nn.Linear(f, d, bias=False)
-        self.w3 = nn.Linear(d, f, bias=False)
-
-    def forward(self, x):
-        return self.w2(F.silu(self.w1(x)) * self.w3(x))
 
 
 class Layer(nn.Module):

@@ -18,12 +18,9 @@ import dev.chameleon.workbench.trainer.generate.Sampling;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import dev.chameleon.workbench.trainer.model.KvCache;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
-import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
-import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +112,7 @@ public final class GenerationBenchmark {
         double perImageBatch;
         int n;
         try (VqImageTokenizer vq = VqImageTokenizer.untrained(VqConfig.small(), 1);
-             Generator g = Generator.untrained(tiny, 3, new Bytes(tiny.vocabSize(), vq.codebookSize()), vq)) {
+             Generator g = Generator.untrained(tiny, 3, new ByteTokenizer(tiny.vocabSize(), vq.codebookSize(), 8), vq)) {
             n = g.imageTokens();
             g.generate(GenerationRequest.of("warm up", Mode.IMAGE, n + 3), null, null);
             ttftShort = firstToken(g, "Draw a red circle on a white background.");
@@ -239,50 +236,6 @@ public final class GenerationBenchmark {
             System.out.printf(Locale.ROOT, "ours %s uncached: %.1f tok/s [fastest step %.1f]%n",
                     c.parameterCount() / 1e6 + "M", 1 / median, 1 / times[0]);
             return new double[] {cached, cachedBest, 1 / median, 1 / times[0]};
-        }
-    }
-
-    /** One token per UTF-8 byte over a standard layout (the tokenizer is not what is measured here). */
-    static final class Bytes implements TextTokenizer {
-        private final VocabularyLayout layout;
-
-        Bytes(int size, int codebook) {
-            layout = VocabularyLayout.standard(size, codebook, 8);
-            if (layout.textStart() + 256 > size) {
-                throw new IllegalArgumentException("vocabulary " + size + " too small for bytes after " + codebook
-                        + " image codes");
-            }
-        }
-
-        @Override
-        public VocabularyLayout layout() {
-            return layout;
-        }
-
-        @Override
-        public int[] encode(String text) {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            int[] ids = new int[b.length];
-            for (int i = 0; i < b.length; i++) {
-                ids[i] = layout.textStart() + (b[i] & 0xff);
-            }
-            return ids;
-        }
-
-        @Override
-        public String decode(int[] ids) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int id : ids) {
-                if (id >= layout.textStart() && id < layout.textStart() + 256) {
-                    out.write(id - layout.textStart());
-                }
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String tokenName(int id) {
-            return Integer.toString(id);
         }
     }
 }

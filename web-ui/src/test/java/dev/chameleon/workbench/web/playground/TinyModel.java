@@ -13,13 +13,11 @@ import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.ImageFit;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
-import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.trainer.train.AdamW;
 import dev.chameleon.workbench.trainer.train.Checkpoints;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -50,7 +48,7 @@ final class TinyModel {
         return new TokenizerLoader() {
             @Override
             public TextTokenizer text(Path file) {
-                return new Bytes();
+                return ByteTokenizer.smallest(CODEBOOK, 4);
             }
 
             @Override
@@ -66,7 +64,7 @@ final class TinyModel {
         Path tokenizers = Files.createDirectories(dir.resolve("tokenizers/image"));
         Path text = Files.writeString(dir.resolve("tokenizers/tokenizer.json"), "{\"stand-in\": \"bytes\"}");
         Path image = Files.writeString(tokenizers.resolve("image-tokenizer.ckpt"), "stand-in greys");
-        ModelConfig model = ModelConfig.of(new Bytes().layout().size(), 32, 2, 4, 2, 64, 256);
+        ModelConfig model = ModelConfig.of(ByteTokenizer.smallest(CODEBOOK, 4).layout().size(), 32, 2, 4, 2, 64, 256);
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("text_tokenizer", text.toString());
         train.put("image_tokenizer", image.getParent().toString());
@@ -91,47 +89,6 @@ final class TinyModel {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
-    /** One token per UTF-8 byte after the standard special and image ids. */
-    static final class Bytes implements TextTokenizer {
-        private final VocabularyLayout layout;
-
-        Bytes() {
-            VocabularyLayout probe = VocabularyLayout.standard(Integer.MAX_VALUE, CODEBOOK, 4);
-            layout = VocabularyLayout.standard(probe.textStart() + 256, CODEBOOK, 4);
-        }
-
-        @Override
-        public VocabularyLayout layout() {
-            return layout;
-        }
-
-        @Override
-        public int[] encode(String text) {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            int[] ids = new int[b.length];
-            for (int i = 0; i < b.length; i++) {
-                ids[i] = layout.textStart() + (b[i] & 0xff);
-            }
-            return ids;
-        }
-
-        @Override
-        public String decode(int[] ids) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int id : ids) {
-                if (id >= layout.textStart()) {
-                    out.write(id - layout.textStart());
-                }
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String tokenName(int id) {
-            return "<" + id + ">";
-        }
     }
 
     /** 8 x 8 pictures, one grey level per code. */

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import dev.chameleon.workbench.trainer.train.LrSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -78,9 +79,9 @@ public final class VqTrainer implements AutoCloseable {
             if (decaySteps == 0) {
                 return learningRate;
             }
-            double t = Math.min(1.0, Math.max(0, done) / (double) decaySteps);
-            double floor = learningRate / 10.0;
-            return (float) (floor + (learningRate - floor) * 0.5 * (1 + Math.cos(Math.PI * t)));
+            // The SFT trainer's schedule without warm-up: step decaySteps is its last, at the minimum.
+            return (float) new LrSchedule(learningRate, learningRate / 10.0, 0, decaySteps + 1)
+                    .at((int) Math.min(decaySteps, Math.max(0, done)));
         }
     }
 
