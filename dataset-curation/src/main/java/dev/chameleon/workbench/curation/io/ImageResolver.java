@@ -2,6 +2,7 @@ package dev.chameleon.workbench.curation.io;
 
 import dev.chameleon.workbench.curation.images.BadImageException;
 import dev.chameleon.workbench.curation.images.ImageStore;
+import dev.chameleon.workbench.curation.model.Part;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +60,19 @@ final class ImageResolver {
     /** True when the store already holds this key (a 64-digit hex string); false for anything else. */
     boolean inStore(String sha256) {
         return isKey(sha256) && store.contains(sha256);
+    }
+
+    /**
+     * Resolves a reference as records write it into a message part: a stored image, or, for an http(s) address,
+     * a {@link Part.RemoteImage} that keeps the address (the image is not available offline).
+     */
+    Part part(String ref) throws RecordException {
+        String r = ref == null ? "" : ref.strip();
+        String scheme = scheme(r);
+        if ("http".equals(scheme) || "https".equals(scheme)) {
+            return new Part.RemoteImage(r);
+        }
+        return new Part.Image(resolve(r));
     }
 
     /** Resolves a reference as records write it and returns its image-store key. */

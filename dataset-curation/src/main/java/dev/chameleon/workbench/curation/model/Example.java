@@ -19,9 +19,12 @@ import java.util.Set;
  * @param status       review status
  * @param harmCategory the harm taxonomy id for Safety examples, else null
  * @param metadata     free key/value metadata carried from the source
+ * @param tools        the tool schema offered to the model (a JSON array as the source wrote it), or null
+ * @param rejected     a preference pair's rejected answer (the turns that replace the final answer), or empty
  */
 public record Example(long id, List<Message> messages, Category category, Source source, Set<String> tags,
-                      ReviewStatus status, String harmCategory, Map<String, String> metadata) {
+                      ReviewStatus status, String harmCategory, Map<String, String> metadata, String tools,
+                      List<Message> rejected) {
 
     public Example {
         Objects.requireNonNull(category, "category");
@@ -30,6 +33,14 @@ public record Example(long id, List<Message> messages, Category category, Source
         messages = List.copyOf(messages);
         tags = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(tags));
         metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        tools = tools == null || tools.isBlank() ? null : tools;
+        rejected = rejected == null ? List.of() : List.copyOf(rejected);
+    }
+
+    /** An example without tools or a rejected answer. */
+    public Example(long id, List<Message> messages, Category category, Source source, Set<String> tags,
+                   ReviewStatus status, String harmCategory, Map<String, String> metadata) {
+        this(id, messages, category, source, tags, status, harmCategory, metadata, null, List.of());
     }
 
     /** A new, unstored, pending example. */
@@ -38,27 +49,50 @@ public record Example(long id, List<Message> messages, Category category, Source
     }
 
     public Example withId(long newId) {
-        return new Example(newId, messages, category, source, tags, status, harmCategory, metadata);
+        return new Example(newId, messages, category, source, tags, status, harmCategory, metadata, tools, rejected);
     }
 
     public Example withCategory(Category c) {
-        return new Example(id, messages, c, source, tags, status, harmCategory, metadata);
+        return new Example(id, messages, c, source, tags, status, harmCategory, metadata, tools, rejected);
     }
 
     public Example withStatus(ReviewStatus s) {
-        return new Example(id, messages, category, source, tags, s, harmCategory, metadata);
+        return new Example(id, messages, category, source, tags, s, harmCategory, metadata, tools, rejected);
     }
 
     public Example withHarmCategory(String h) {
-        return new Example(id, messages, category, source, tags, status, h, metadata);
+        return new Example(id, messages, category, source, tags, status, h, metadata, tools, rejected);
     }
 
     public Example withTags(Set<String> t) {
-        return new Example(id, messages, category, source, t, status, harmCategory, metadata);
+        return new Example(id, messages, category, source, t, status, harmCategory, metadata, tools, rejected);
     }
 
     public Example withMetadata(Map<String, String> m) {
-        return new Example(id, messages, category, source, tags, status, harmCategory, m);
+        return new Example(id, messages, category, source, tags, status, harmCategory, m, tools, rejected);
+    }
+
+    public Example withTools(String t) {
+        return new Example(id, messages, category, source, tags, status, harmCategory, metadata, t, rejected);
+    }
+
+    public Example withRejected(List<Message> r) {
+        return new Example(id, messages, category, source, tags, status, harmCategory, metadata, tools, r);
+    }
+
+    /** True when the example carries a rejected answer (a preference pair). */
+    public boolean hasRejected() {
+        return !rejected.isEmpty();
+    }
+
+    /** True when an image is known only by its address and is not in the image store. */
+    public boolean hasRemoteImage() {
+        for (Message m : messages) {
+            if (m.hasRemoteImage()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int imageCount() {

@@ -25,7 +25,10 @@ import java.util.function.Function;
  *                                        {"type":"text","text":"What shape is this?"}]},
  *              {"role":"assistant","content":[{"type":"text","text":"A red circle."}]}]}
  * }</pre>
- * The {@code path} of an image part is written by exporters beside the key and is optional on reading.
+ * The {@code path} of an image part is written by exporters beside the key and is optional on reading. An image
+ * known only by its address is {@code {"type":"image","url":"https://..."}} (no key). Optional fields, written only
+ * when present: {@code "tools"} (the tool schema, as JSON) and {@code "rejected"} (a preference pair's rejected
+ * answer, as messages).
  */
 public final class ExampleJson {
 
@@ -68,6 +71,12 @@ public final class ExampleJson {
         ObjectNode meta = o.putObject("metadata");
         e.metadata().forEach(meta::put);
         o.set("messages", messagesNode(e.messages(), imagePath));
+        if (e.tools() != null) {
+            o.set("tools", toolsNode(e.tools()));
+        }
+        if (e.hasRejected()) {
+            o.set("rejected", messagesNode(e.rejected(), imagePath));
+        }
         return o;
     }
 
@@ -88,7 +97,39 @@ public final class ExampleJson {
         Map<String, String> meta = new LinkedHashMap<>();
         o.path("metadata").fields().forEachRemaining(en ->
                 meta.put(en.getKey(), en.getValue().isTextual() ? en.getValue().asText() : en.getValue().toString()));
-        return new Example(0, messages, category, source, tags, status, harm, meta);
+        String tools = o.hasNonNull("tools") ? toolsText(o.get("tools")) : null;
+        List<Message> rejected = o.hasNonNull("rejected") ? messagesFromNode(o.get("rejected")) : List.of();
+        return new Example(0, messages, category, source, tags, status, harm, meta, tools, rejected);
+    }
+
+    /**
+     * A tool schema as stored: compact JSON text. A source may give it as JSON or as a string holding JSON
+     * (ShareGPT does); a string that is not JSON is kept as a JSON string.
+     */
+    public static String toolsText(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            String t = v.textValue().strip();
+            if (t.isEmpty()) {
+                return null;
+            }
+            try {
+                return write(MAPPER.readTree(t));
+            } catch (JsonProcessingException e) {
+                return write(v);
+            }
+        }
+        return write(v);
+    }
+
+    private static JsonNode toolsNode(String tools) {
+        try {
+            return MAPPER.readTree(tools);
+        } catch (JsonProcessingException e) {
+            return F.textNode(tools);
+        }
     }
 
     private static ArrayNode messagesNode(List<Message> messages, Function<String, String> imagePath) {
@@ -108,6 +149,9 @@ public final class ExampleJson {
                     if (imagePath != null) {
                         po.put("path", imagePath.apply(i.sha256()));
                     }
+                } else if (p instanceof Part.RemoteImage r) {
+                    po.put("type", "image");
+                    po.put("url", r.url());
                 }
             }
         }
@@ -126,7 +170,9 @@ public final class ExampleJson {
                 String type = po.path("type").asText("");
                 switch (type) {
                     case "text" -> parts.add(new Part.Text(po.path("text").asText("")));
-                    case "image" -> parts.add(new Part.Image(po.path("sha256").asText("")));
+                    case "image" -> parts.add(!po.hasNonNull("sha256") && po.hasNonNull("url")
+                            ? new Part.RemoteImage(po.get("url").asText())
+                            : new Part.Image(po.path("sha256").asText("")));
                     default -> throw new IllegalArgumentException("unknown part type '" + type
                             + "'; a part is {\"type\":\"text\",\"text\":...} or {\"type\":\"image\",\"sha256\":...}");
                 }

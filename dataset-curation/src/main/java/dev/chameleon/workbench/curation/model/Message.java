@@ -19,7 +19,12 @@ public record Message(Role role, List<Part> parts) {
     }
 
     public boolean hasImage() {
-        return parts.stream().anyMatch(p -> p instanceof Part.Image);
+        return parts.stream().anyMatch(Part::isImage);
+    }
+
+    /** True when an image of this message is only known by its address (not in the image store). */
+    public boolean hasRemoteImage() {
+        return parts.stream().anyMatch(p -> p instanceof Part.RemoteImage);
     }
 
     public boolean hasText() {
@@ -27,7 +32,7 @@ public record Message(Role role, List<Part> parts) {
     }
 
     public long imageCount() {
-        return parts.stream().filter(p -> p instanceof Part.Image).count();
+        return parts.stream().filter(Part::isImage).count();
     }
 
     /** The message's text parts joined by newlines. */

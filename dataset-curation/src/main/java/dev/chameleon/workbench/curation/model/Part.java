@@ -3,7 +3,7 @@ package dev.chameleon.workbench.curation.model;
 import java.util.Objects;
 
 /** One ordered piece of a message: a run of text, or a reference to an image in the image store. */
-public sealed interface Part permits Part.Text, Part.Image {
+public sealed interface Part permits Part.Text, Part.Image, Part.RemoteImage {
 
     /** A run of text. */
     record Text(String text) implements Part {
@@ -23,6 +23,25 @@ public sealed interface Part permits Part.Text, Part.Image {
                 throw new IllegalArgumentException("image sha256 must be 64 lower-case hex digits, got " + sha256);
             }
         }
+    }
+
+    /**
+     * An image known only by its http(s) address: kept as the source gave it, not available offline until it is
+     * fetched into the store (import's --fetch-images). Prompt sets may hold such images; training needs stored ones.
+     *
+     * @param url the absolute http or https address
+     */
+    record RemoteImage(String url) implements Part {
+        public RemoteImage {
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw new IllegalArgumentException("a remote image needs an http(s) address, got " + url);
+            }
+        }
+    }
+
+    /** True for both stored and remote images. */
+    default boolean isImage() {
+        return !(this instanceof Text);
     }
 
     static Part text(String text) {

@@ -52,6 +52,10 @@ import java.util.function.IntConsumer;
  * The loss is on every token of every assistant message after its header (text, and its images' begin-image,
  * codes and end-image) and on the end-of-turn that closes it; never on BOS, headers, system or user tokens.
  *
+ * <p>Tool calling: an example's tool schema, when it has one, follows BOS as a turn of its own
+ * ({@code "Tools: "} + the schema's JSON + end-of-turn, no loss). A tool call is a model turn
+ * ({@code "Tool call: "}, loss like an answer); a tool's result is input ({@code "Tool result: "}, no loss).
+ *
  * <p>With {@link RenderOptions#rotateImageFirst()}, an image-caption pair (an Image Generation example made of a
  * text-only user turn and an image-only answer) is rendered image-first in about half of the cases: the image
  * moves to the user turn (padded) and the caption becomes the answer. Which pairs rotate depends only on the
@@ -97,8 +101,13 @@ public final class ChatRenderer {
             case SYSTEM -> "System: ";
             case USER -> "User: ";
             case ASSISTANT -> "Assistant: ";
+            case FUNCTION_CALL -> "Tool call: ";
+            case OBSERVATION -> "Tool result: ";
         };
     }
+
+    /** The header of the turn that shows the model the tools it may call (an example's tool schema). */
+    public static final String TOOLS_HEADER = "Tools: ";
 
     public RenderOptions options() {
         return options;
@@ -214,10 +223,14 @@ public final class ChatRenderer {
         List<RenderedExample.Span> spans = new ArrayList<>(messages.size());
         List<RenderedExample.ImageBlock> blocks = new ArrayList<>();
         seq.add(layout.bos(), Modality.SPECIAL, false);
+        if (e.tools() != null) {
+            seq.addAll(text.encode(TOOLS_HEADER + e.tools()), Modality.TEXT, false);
+            seq.add(layout.endOfTurn(), Modality.SPECIAL, false);
+        }
         StringBuilder run = new StringBuilder();
         for (int mi = 0; mi < messages.size(); mi++) {
             Message m = messages.get(mi);
-            boolean answer = m.role() == Role.ASSISTANT;
+            boolean answer = m.role().isModelTurn();
             int start = seq.size;
             seq.addAll(headers.get(m.role()), Modality.TEXT, false);
             int contentStart = seq.size;
@@ -245,6 +258,10 @@ public final class ChatRenderer {
                     }
                     seq.add(layout.endImage(), Modality.SPECIAL, answer);
                     blocks.add(new RenderedExample.ImageBlock(mi, img.sha256(), fit, blockStart, seq.size));
+                } else if (p instanceof Part.RemoteImage remote) {
+                    throw new IllegalArgumentException("message " + (mi + 1) + " of an example from "
+                            + e.source().file() + " line " + e.source().line() + " has the image " + remote.url()
+                            + ", which is not available offline; import it again with --fetch-images");
                 }
             }
             if (textPending) {

@@ -117,6 +117,8 @@ class ExampleDetail extends Dialog {
                     case USER -> "var(--lumo-contrast-5pct)";
                     case ASSISTANT -> "var(--lumo-primary-color-10pct)";
                     case SYSTEM -> "var(--lumo-contrast-10pct)";
+                    case FUNCTION_CALL -> "var(--lumo-success-color-10pct)";
+                    case OBSERVATION -> "var(--lumo-contrast-5pct)";
                 });
         Span role = new Span(DatasetsView.capitalized(m.role().wireName()));
         role.addClassName("message-role");
@@ -134,6 +136,12 @@ class ExampleDetail extends Dialog {
                 img.getStyle().set("display", "block").set("max-width", "100%").set("max-height", "20rem")
                         .set("margin", "var(--lumo-space-xs) 0").set("image-rendering", "auto");
                 box.add(img);
+            } else if (p instanceof Part.RemoteImage r) {
+                Paragraph remote = new Paragraph("Image not available offline: " + r.url());
+                remote.addClassName("message-remote-image");
+                remote.getStyle().set("font-style", "italic").set("color", "var(--lumo-secondary-text-color)")
+                        .set("border", "1px dashed var(--lumo-contrast-30pct)").set("padding", "var(--lumo-space-s)");
+                box.add(remote);
             }
         }
         return box;
