@@ -144,7 +144,7 @@ final class ImportRun {
             ws.index().commit(indexedMaxId);
             ws.index().refresh();
             ReadSummary s = summary;
-            ws.store().finishImport(job, state, s == null ? null : s.format().wireName(),
+            ws.store().finishImport(job, state, s == null || s.format() == null ? null : s.format().wireName(),
                     s == null ? imported + duplicates + problemCount : s.records(), imported, duplicates, problemCount);
             progress.update(bytesTotal < 0 ? bytesDone : bytesTotal, bytesTotal, imported, problemCount);
         }

@@ -260,7 +260,8 @@ class HostileInputTest {
 
     @Test
     void aGiantLineIsOneProblemAndIsSkippedWithoutBufferingIt() throws Exception {
-        ImportOptions small = new ImportOptions(null, null, List.of(), 8L << 30, 16L << 30, 200, 10_000);
+        ImportOptions small = new ImportOptions(null, null, List.of(), 8L << 30, 16L << 30, 200, 10_000, java.util.Map.of(),
+                null, null, false);
         Path file = dir.resolve("giant.jsonl");
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file))) {
             o.write((GOOD + "\n{\"prompt\":\"").getBytes(StandardCharsets.UTF_8));
