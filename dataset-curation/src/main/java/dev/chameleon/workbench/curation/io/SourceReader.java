@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chameleon.workbench.curation.images.ImageStore;
 import dev.chameleon.workbench.curation.model.CategoryRules;
+import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Source;
 
@@ -70,6 +71,38 @@ public final class SourceReader {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Reads only as far as the first {@code limit} examples (or problems, a few more) and returns them with the
+     * format and mapping used. Images of those records go into the image store as an import would put them.
+     */
+    public ImportPreview preview(Path input, int limit) throws IOException {
+        List<Example> examples = new java.util.ArrayList<>();
+        List<ImportProblem> problems = new java.util.ArrayList<>();
+        ReadSummary s = read(input, new ImportListener() {
+            @Override
+            public void example(Example e) {
+                if (examples.size() < limit) {
+                    examples.add(e);
+                }
+            }
+
+            @Override
+            public void problem(ImportProblem p) {
+                if (problems.size() < limit) {
+                    problems.add(p);
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return examples.size() >= limit || problems.size() >= limit;
+            }
+        });
+        boolean answered = examples.stream().anyMatch(e -> e.messages().stream().anyMatch(m -> m.role().isModelTurn()));
+        DatasetKind kind = !examples.isEmpty() && !answered ? DatasetKind.PROMPTS : options.kind();
+        return new ImportPreview(s.format(), options.columns(), examples, problems, kind);
     }
 
     /**
