@@ -8,9 +8,14 @@ import dev.chameleon.workbench.curation.io.ImportProgress;
 import dev.chameleon.workbench.curation.io.ImportReport;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.CategoryRules;
+import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.HarmTaxonomy;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.review.BulkReview;
+import dev.chameleon.workbench.curation.review.BulkUndo;
+import dev.chameleon.workbench.curation.review.Outcome;
+import dev.chameleon.workbench.curation.review.ReviewAction;
 import dev.chameleon.workbench.curation.search.SearchIndex;
 import dev.chameleon.workbench.curation.search.SearchPage;
 import dev.chameleon.workbench.curation.search.SearchRequest;
@@ -21,6 +26,7 @@ import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.curation.store.ExampleStore;
+import dev.chameleon.workbench.curation.store.ReviewBatches;
 import dev.chameleon.workbench.curation.store.TokenCounts;
 
 import java.io.IOException;
@@ -28,9 +34,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,7 +60,10 @@ public final class Curation implements AutoCloseable {
     private final SearchIndex index;
     private final ImageStore images;
     private final CategoryRules rules;
+    private final ReviewBatches batches;
     private final ReentrantLock importLock = new ReentrantLock();
+    /** Bulk reviews and their undos take turns, so an undo never sees a batch half written. */
+    private final ReentrantLock reviewLock = new ReentrantLock();
 
     private Curation(Path root, ExampleStore store, SearchIndex index, ImageStore images, CategoryRules rules) {
         this.root = root;
@@ -58,6 +71,7 @@ public final class Curation implements AutoCloseable {
         this.index = index;
         this.images = images;
         this.rules = rules;
+        this.batches = new ReviewBatches(store);
     }
 
     /** The workspace used when none is given: {@code $CHAMELEON_WORKSPACE}, else {@code ./workspace}. */
@@ -74,6 +88,7 @@ public final class Curation implements AutoCloseable {
             throw new UncheckedIOException("cannot create workspace folder " + root, e);
         }
         ExampleStore store = ExampleStore.open(root.resolve("db"));
+        store.markInterruptedImports(); // the database admits one process: a RUNNING import here was killed
         SearchIndex index;
         try {
             index = SearchIndex.open(root.resolve("index"));
@@ -115,10 +130,10 @@ public final class Curation implements AutoCloseable {
         store.clearDirty(dirty);
     }
 
+    /** Replaces the index documents of these examples with their stored state, a few thousand at a time. */
     private void reindex(List<Long> ids) {
-        for (Long id : ids) {
-            store.example(id).ifPresent(e -> store.datasetOf(id).flatMap(store::dataset)
-                    .ifPresent(d -> index.put(d.name(), List.of(e))));
+        for (int from = 0; from < ids.size(); from += 2000) {
+            store.examplesByDataset(ids.subList(from, Math.min(ids.size(), from + 2000))).forEach(index::put);
         }
     }
 
@@ -153,8 +168,18 @@ public final class Curation implements AutoCloseable {
 
     // ---- datasets ----------------------------------------------------------------------------------------------
 
+    /** The SFT dataset of that name, created if new. */
     public Dataset createDataset(String name) {
         return store.createDataset(name);
+    }
+
+    /**
+     * The dataset of that name, created with {@code kind} if new.
+     *
+     * @throws IllegalArgumentException when it exists with the other kind (the message names both and the fix)
+     */
+    public Dataset createDataset(String name, DatasetKind kind) {
+        return store.createDataset(name, kind);
     }
 
     public List<DatasetSummary> datasets() {
@@ -241,7 +266,8 @@ public final class Curation implements AutoCloseable {
         Example current = store.example(id).orElseThrow(() -> new IllegalArgumentException("no example with id " + id));
         String harm = category == Category.SAFETY ? (harmCategory != null ? harmCategory : current.harmCategory()) : null;
         Example proposed = current.withCategory(category).withHarmCategory(harm);
-        List<String> problems = rules.problems(proposed);
+        DatasetKind kind = store.datasetOf(id).flatMap(store::dataset).map(Dataset::kind).orElse(DatasetKind.SFT);
+        List<String> problems = rules.problems(proposed, kind);
         if (!problems.isEmpty()) {
             return problems;
         }
@@ -255,6 +281,100 @@ public final class Curation implements AutoCloseable {
             index.put(d.name(), List.of(e));
             index.refresh();
         });
+    }
+
+    // ---- bulk review -------------------------------------------------------------------------------------------
+
+    /**
+     * Applies one review action to every example of a dataset that a request matches (the same query and filters
+     * the grid shows), as one transaction. Examples that already have the value are left alone; a
+     * re-categorisation skips, and counts by reason, the examples whose shape does not fit the new category.
+     * The search index reflects the change when this returns.
+     *
+     * @return the batch id for {@link #undo(long)}, and the counts
+     * @throws dev.chameleon.workbench.curation.search.QuerySyntaxException for a query that does not parse
+     */
+    public BulkReview review(SearchRequest request, ReviewAction action) {
+        long t0 = System.nanoTime();
+        Dataset d = store.requireDataset(request.dataset());
+        reviewLock.lock();
+        try {
+            long[] ids = request.isUnfiltered() ? store.exampleIds(d) : index.matchingIds(request);
+            String query = describe(request);
+            BulkReview r = action.field() == ReviewAction.Field.STATUS
+                    ? batches.setStatus(d, query, ids, action)
+                    : batches.apply(d, query, ids, action, bulkChange(d, action));
+            reindex(batches.changedIds(r.batchId()));
+            index.refresh();
+            return new BulkReview(r.batchId(), r.dataset(), r.action(), r.matched(), r.changed(), r.unchanged(),
+                    r.skipped(), (System.nanoTime() - t0) / 1e9);
+        } finally {
+            reviewLock.unlock();
+        }
+    }
+
+    /**
+     * Puts back what a bulk review changed: the one field it set, on every example it changed, as one
+     * transaction (also after a restart: the previous values are stored).
+     *
+     * @throws IllegalArgumentException for an unknown batch, one already undone, or one whose examples a later
+     *                                  batch changed again (undo that one first)
+     */
+    public BulkUndo undo(long batchId) {
+        long t0 = System.nanoTime();
+        reviewLock.lock();
+        try {
+            BulkUndo u = batches.undo(batchId);
+            reindex(batches.changedIds(batchId));
+            index.refresh();
+            return new BulkUndo(u.batchId(), u.dataset(), u.action(), u.restored(), (System.nanoTime() - t0) / 1e9);
+        } finally {
+            reviewLock.unlock();
+        }
+    }
+
+    /** What a category or tag action does to one example. */
+    private Function<Example, Outcome> bulkChange(Dataset d, ReviewAction action) {
+        if (action.field() == ReviewAction.Field.TAGS) {
+            return e -> {
+                if (e.tags().contains(action.tag())) {
+                    return Outcome.unchanged();
+                }
+                Set<String> tags = new LinkedHashSet<>(e.tags());
+                tags.add(action.tag());
+                if (ExampleStore.tagsLength(tags) > ExampleStore.MAX_TAGS_CHARS) {
+                    return Outcome.skip("its tags would be longer than " + ExampleStore.MAX_TAGS_CHARS
+                            + " characters; remove some tags first");
+                }
+                return Outcome.change(e.withTags(tags));
+            };
+        }
+        return e -> {
+            Category c = action.category();
+            String harm = c == Category.SAFETY
+                    ? (action.harmCategory() != null ? action.harmCategory() : e.harmCategory()) : null;
+            if (e.category() == c && Objects.equals(e.harmCategory(), harm)) {
+                return Outcome.unchanged();
+            }
+            Example proposed = e.withCategory(c).withHarmCategory(harm);
+            List<String> problems = rules.problems(proposed, d.kind());
+            return problems.isEmpty() ? Outcome.change(proposed) : Outcome.skip(problems.get(0));
+        };
+    }
+
+    /** The request as one line for the batch history: the query followed by the filters. */
+    private static String describe(SearchRequest r) {
+        StringBuilder sb = new StringBuilder(r.query() == null ? "" : r.query().strip());
+        if (r.category() != null) {
+            sb.append(sb.isEmpty() ? "" : " ").append("[category ").append(r.category().wireName()).append(']');
+        }
+        if (r.status() != null) {
+            sb.append(sb.isEmpty() ? "" : " ").append("[status ").append(r.status().wireName()).append(']');
+        }
+        if (r.hasImage() != null) {
+            sb.append(sb.isEmpty() ? "" : " ").append(r.hasImage() ? "[with images]" : "[without images]");
+        }
+        return sb.toString();
     }
 
     /** Makes review changes durable in the index (they already are in the database). */
@@ -275,11 +395,41 @@ public final class Curation implements AutoCloseable {
             throws IOException {
         importLock.lock();
         try {
-            Dataset d = store.createDataset(dataset);
+            Dataset d = store.createDataset(dataset, options.kind());
             return new ImportRun(this, d, file, options, progress).run();
         } finally {
             importLock.unlock();
         }
+    }
+
+    /**
+     * Imports several files into one dataset, in order. A file that fails (unreadable, not a format we read, a
+     * reader error) is recorded as failed and the next file is imported all the same; a cancelled import stops
+     * the rest. A dataset of another kind than {@code options.kind()} is refused before any file is read.
+     *
+     * @param progress the progress listener for each file
+     */
+    public List<FileImport> importFiles(String dataset, List<Path> files, ImportOptions options,
+                                        Function<Path, ImportProgress> progress) {
+        store.createDataset(dataset, options.kind());
+        List<FileImport> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                ImportReport r = importFile(dataset, f, options, progress.apply(f));
+                out.add(FileImport.done(f, r));
+                if (r.cancelled()) {
+                    break;
+                }
+            } catch (IOException | RuntimeException e) {
+                out.add(FileImport.failed(f, e));
+            }
+        }
+        return out;
+    }
+
+    /** An import as the workspace history records it (state, counts), if there is one with that id. */
+    public Optional<ExampleStore.ImportJob> importJob(long jobId) {
+        return store.importJob(jobId);
     }
 
     /** The problems recorded for an import, all of them. */

@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * The index is committed every {@value #COMMIT_EVERY} stored examples and at the end; an import killed in
  * between leaves committed batches in the database, which the next open indexes and a re-run skips.
+ *
+ * <p>The job always ends in a final state with the counts stored: DONE, CANCELLED, or FAILED for anything
+ * thrown on any of the threads (the job's counts grow with each stored batch, in the batch's transaction, so they
+ * are true even then). A job whose process was killed stays RUNNING until the next open marks it INTERRUPTED.
  */
 final class ImportRun {
 
@@ -78,7 +82,7 @@ final class ImportRun {
         long duplicates = 0;
         long problemCount = 0;
         List<ImportProblem> listed = new ArrayList<>();
-        String state = "DONE";
+        String state = "FAILED"; // until the run gets to its end: an Error thrown anywhere leaves it failed
         try {
             while (true) {
                 List<Example> batch = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -97,15 +101,15 @@ final class ImportRun {
                 if (batch == END) {
                     break;
                 }
-                InsertResult r = ws.store().insert(dataset, batch);
+                InsertResult r = ws.store().insert(dataset, batch, job);
+                imported += r.inserted().size();
+                duplicates += r.duplicates();
                 if (indexFailure != null) {
                     throw new IllegalStateException("indexing failed: " + indexFailure.getMessage(), indexFailure);
                 }
                 if (!r.inserted().isEmpty()) {
                     toIndex.put(r.inserted());
                 }
-                imported += r.inserted().size();
-                duplicates += r.duplicates();
                 problemCount += flushProblems(job, listed);
                 progress.update(bytesDone, bytesTotal, imported, problemCount);
                 if (progress.cancelled()) {
@@ -116,36 +120,36 @@ final class ImportRun {
             reader.join();
             problemCount += flushProblems(job, listed);
             if (readerFailure != null) {
-                state = "FAILED";
                 if (readerFailure instanceof IOException io) {
                     throw io;
                 }
                 throw new IllegalStateException("import of " + file + " failed: " + readerFailure.getMessage(),
                         readerFailure);
             }
-            if (stop || (summary != null && summary.cancelled())) {
-                state = "CANCELLED";
-            }
+            state = stop || (summary != null && summary.cancelled()) ? "CANCELLED" : "DONE";
         } catch (InterruptedException e) {
             stop = true;
             state = "CANCELLED";
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | IOException e) {
+        } catch (Throwable e) {
             stop = true;
-            state = "FAILED";
             throw e;
         } finally {
             try {
-                toIndex.put(END);
-                indexer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                try {
+                    toIndex.put(END);
+                    indexer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ws.index().commit(indexedMaxId);
+                ws.index().refresh();
+            } finally {
+                ReadSummary s = summary;
+                ws.store().finishImport(job, state, s == null || s.format() == null ? null : s.format().wireName(),
+                        s == null || "FAILED".equals(state) ? imported + duplicates + problemCount : s.records(),
+                        imported, duplicates, problemCount);
             }
-            ws.index().commit(indexedMaxId);
-            ws.index().refresh();
-            ReadSummary s = summary;
-            ws.store().finishImport(job, state, s == null || s.format() == null ? null : s.format().wireName(),
-                    s == null ? imported + duplicates + problemCount : s.records(), imported, duplicates, problemCount);
             progress.update(bytesTotal < 0 ? bytesDone : bytesTotal, bytesTotal, imported, problemCount);
         }
         ReadSummary s = summary;
@@ -202,7 +206,8 @@ final class ImportRun {
             summary = reader.read(file, new ImportListener() {
                 @Override
                 public void example(Example example) {
-                    batch[0].add(example);
+                    // A trusted source's status (accepted, say) applies to every example it gives.
+                    batch[0].add(options.status() == null ? example : example.withStatus(options.status()));
                     if (batch[0].size() >= BATCH) {
                         hand(batch[0]);
                         batch[0] = new ArrayList<>(BATCH);

@@ -3,7 +3,12 @@ package dev.chameleon.workbench.curation;
 import dev.chameleon.workbench.curation.io.ImportOptions;
 import dev.chameleon.workbench.curation.io.ImportProgress;
 import dev.chameleon.workbench.curation.io.ImportReport;
+import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.curation.model.Message;
+import dev.chameleon.workbench.curation.model.Part;
+import dev.chameleon.workbench.curation.model.Role;
+import dev.chameleon.workbench.curation.model.Source;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.curation.snapshot.ExportResult;
@@ -18,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +54,27 @@ class ImportExportTest {
             }
         }
         return f;
+    }
+
+    /**
+     * A preference pair with metadata (a review note), a tool call with its schema, and an image-generation pair
+     * whose rejected answer is a picture: what the store must keep beyond the conversation.
+     */
+    private static List<Example> richExamples(Curation c) {
+        String blue = TestExamples.storePng(c.images(), Color.BLUE);
+        Example pair = TestExamples.text("Say something kind", "You did well today.", 900)
+                .withRejected(List.of(Message.text(Role.ASSISTANT, "Whatever.")))
+                .withMetadata(Map.of("review_note", "the chosen answer is kinder", "source_id", "42"));
+        Example tool = Example.of(List.of(Message.text(Role.USER, "Weather in Paris?"),
+                        Message.text(Role.FUNCTION_CALL, "{\"name\":\"weather\",\"arguments\":{\"city\":\"Paris\"}}"),
+                        Message.text(Role.OBSERVATION, "{\"sky\":\"clear\"}"),
+                        Message.text(Role.ASSISTANT, "Clear skies in Paris.")), Category.TEXT, new Source("tools.jsonl", 3))
+                .withTools("[{\"name\":\"weather\",\"parameters\":{\"city\":{\"type\":\"string\"}}}]");
+        Example picture = Example.of(List.of(Message.text(Role.USER, "Draw a red square"),
+                        Message.of(Role.ASSISTANT, Part.image(TestExamples.storePng(c.images(), Color.RED)))),
+                Category.IMAGE_GENERATION, new Source("pairs.jsonl", 1))
+                .withRejected(List.of(Message.of(Role.ASSISTANT, Part.image(blue))));
+        return List.of(pair, tool, picture);
     }
 
     @Test
@@ -106,9 +133,10 @@ class ImportExportTest {
             var rows = c.rows(SearchRequest.of("chat", null), 0, 10);
             c.setStatus(rows.get(3).id(), ReviewStatus.ACCEPTED);
             c.setStatus(rows.get(4).id(), ReviewStatus.REJECTED);
+            c.store().insert(c.requireDataset("chat"), richExamples(c));
             ExportResult r = c.export("chat", out);
-            assertThat(r.examples()).isEqualTo(249);
-            assertThat(r.images()).isEqualTo(2);
+            assertThat(r.examples()).isEqualTo(252);
+            assertThat(r.images()).isEqualTo(4);
             Dataset d = c.requireDataset("chat");
             c.store().forEach(d, null, original::add);
         }
@@ -121,6 +149,8 @@ class ImportExportTest {
             for (int i = 0; i < copy.size(); i++) {
                 assertThat(copy.get(i).withId(0)).isEqualTo(original.get(i).withId(0));
             }
+            assertThat(copy).filteredOn(Example::hasRejected).hasSize(2);
+            assertThat(copy).filteredOn(e -> e.tools() != null).hasSize(1);
             for (String key : copy.stream().flatMap(e -> e.imageKeys().stream()).toList()) {
                 assertThat(fresh.images().contains(key)).isTrue();
             }

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.curation.io;
 
 import dev.chameleon.workbench.curation.images.BadImageException;
 import dev.chameleon.workbench.curation.images.ImageStore;
+import dev.chameleon.workbench.curation.images.RemoteImageFetcher;
 import dev.chameleon.workbench.curation.model.Part;
 
 import java.io.IOException;
@@ -20,8 +21,10 @@ import java.util.Map;
 
 /**
  * Turns an image reference from a record (a path, a {@code file:} URI or a base64 {@code data:} URI) into a key
- * of the image store, refusing anything that is remote, escapes the allowed folders, is too big or is not an
- * image.
+ * of the image store, refusing anything that escapes the allowed folders, is too big or is not an image. An
+ * http(s) address becomes a {@link Part.RemoteImage} kept by address, or, when the import fetches images, is
+ * downloaded within limits ({@link RemoteImageFetcher}); a download that fails keeps the address and leaves its
+ * reason in {@link #takeFetchFailures()}.
  *
  * <p>Relative paths are tried against the data file's folder, then each extra image folder. Whatever a path
  * resolves to (symbolic links followed) must lie inside one of those folders: a record cannot make the importer
@@ -35,14 +38,34 @@ final class ImageResolver {
     private final long maxBytes;
     private final List<Path> roots;
     private final Map<Path, String> keysByFile = new HashMap<>();
+    /** Null when remote images are kept by address. */
+    private final RemoteImageFetcher fetcher;
+    private final List<String> fetchFailures = new ArrayList<>();
     private long bytesRead;
 
     /**
+     * A resolver that keeps http(s) images by address.
+     *
      * @param dataFolder the folder of the data file (or the caption folder itself)
      * @param imageDirs  further folders images may come from
      */
     ImageResolver(ImageStore store, Path dataFolder, List<Path> imageDirs) {
+        this(store, dataFolder, imageDirs, null);
+    }
+
+    /**
+     * A resolver that downloads http(s) images, with the default limits, when {@code fetchImages} is true (an
+     * import's {@link ImportOptions#fetchImages()}); one resolver serves one import, so each address is fetched
+     * once.
+     */
+    ImageResolver(ImageStore store, Path dataFolder, List<Path> imageDirs, boolean fetchImages) {
+        this(store, dataFolder, imageDirs, fetchImages ? new RemoteImageFetcher(store) : null);
+    }
+
+    /** A resolver that downloads http(s) images with this fetcher, or keeps them by address when it is null. */
+    ImageResolver(ImageStore store, Path dataFolder, List<Path> imageDirs, RemoteImageFetcher fetcher) {
         this.store = store;
+        this.fetcher = fetcher;
         this.maxBytes = store.limits().maxBytes();
         List<Path> rs = new ArrayList<>();
         rs.add(canonical(dataFolder));
@@ -64,15 +87,37 @@ final class ImageResolver {
 
     /**
      * Resolves a reference as records write it into a message part: a stored image, or, for an http(s) address,
-     * a {@link Part.RemoteImage} that keeps the address (the image is not available offline).
+     * the downloaded image when this resolver fetches and the download succeeds, else a {@link Part.RemoteImage}
+     * that keeps the address (the image is not available offline). A failed download is not an error of the
+     * record: its reason is kept for {@link #takeFetchFailures()}.
      */
     Part part(String ref) throws RecordException {
         String r = ref == null ? "" : ref.strip();
-        String scheme = scheme(r);
-        if ("http".equals(scheme) || "https".equals(scheme)) {
-            return new Part.RemoteImage(r);
+        String url = remote(r);
+        if (url == null) {
+            return new Part.Image(resolve(r));
         }
-        return new Part.Image(resolve(r));
+        if (fetcher == null) {
+            return new Part.RemoteImage(url);
+        }
+        RemoteImageFetcher.FetchResult f = fetcher.fetch(url);
+        if (f.fetched()) {
+            return new Part.Image(f.sha256());
+        }
+        fetchFailures.add(fetchFailure(f));
+        return new Part.RemoteImage(url);
+    }
+
+    /**
+     * Why the remote images met since the last call were not downloaded, one line each ("image URL not fetched:
+     * the server answered 404"), and forgets them. Empty when nothing failed or this resolver does not fetch. Call
+     * it once after converting each record, whether the record converted or not, and put the lines in the
+     * example's {@code review_note} metadata.
+     */
+    List<String> takeFetchFailures() {
+        List<String> out = List.copyOf(fetchFailures);
+        fetchFailures.clear();
+        return out;
     }
 
     /** Resolves a reference as records write it and returns its image-store key. */
@@ -90,10 +135,49 @@ final class ImageResolver {
                 return dataUri(r);
             case "file":
                 return file(filePath(r), r);
+            case "http", "https":
+                return fetched(r);
             default:
-                throw new RecordException("remote images are not fetched ('" + shorten(r) + "'); download them and "
-                        + "pass --images DIR with the folder that holds them");
+                throw new RecordException("image '" + shorten(r) + "' has the scheme " + scheme + ":, which is not "
+                        + "read; give a path, a file: URI, a data: URI or an http(s) address");
         }
+    }
+
+    /** The key of a remote image this resolver downloads, or a refusal saying why there is none. */
+    private String fetched(String ref) throws RecordException {
+        String url = remote(ref);
+        if (fetcher == null) {
+            throw new RecordException("remote images are not fetched unless asked ('" + shorten(ref) + "'); import "
+                    + "with --fetch-images, or download them and pass --images DIR with the folder that holds them");
+        }
+        RemoteImageFetcher.FetchResult f = fetcher.fetch(url);
+        if (!f.fetched()) {
+            throw new RecordException(fetchFailure(f));
+        }
+        return f.sha256();
+    }
+
+    private static String fetchFailure(RemoteImageFetcher.FetchResult f) {
+        return "image " + shorten(f.url()) + " not fetched: " + f.problem();
+    }
+
+    /**
+     * The http(s) address a reference names, its scheme in lower case as {@link Part.RemoteImage} wants it, or
+     * null when the reference is not http(s).
+     *
+     * @throws RecordException for an http(s) reference that is not an absolute address ({@code http:img.png})
+     */
+    private static String remote(String ref) throws RecordException {
+        String scheme = scheme(ref);
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            return null;
+        }
+        String url = scheme + ref.substring(scheme.length());
+        if (!url.startsWith(scheme + "://")) {
+            throw new RecordException("image address '" + shorten(ref) + "' is not a full " + scheme
+                    + ":// address");
+        }
+        return url;
     }
 
     /** Validates and stores bytes that came from somewhere else (an archive entry), named {@code what}. */

@@ -17,4 +17,12 @@ public record ImportReport(long jobId, String dataset, String file, Format forma
     public ImportReport {
         problems = List.copyOf(problems);
     }
+
+    /**
+     * True when the input was refused as a whole (a format nothing matched, an unsupported or oversized file):
+     * nothing imported and every problem is a line-0 problem, so its reason is the whole story, told in one line.
+     */
+    public boolean refusedWhole() {
+        return imported == 0 && duplicates == 0 && !problems.isEmpty() && problems.stream().allMatch(p -> p.line() == 0);
+    }
 }

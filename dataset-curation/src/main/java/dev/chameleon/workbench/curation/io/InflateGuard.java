@@ -97,9 +97,9 @@ final class InflateGuard extends FilterInputStream {
         if (e instanceof InputRefusedException r) {
             return r;
         }
-        String what = e instanceof EOFException ? "is truncated" : "is corrupt";
-        return new InputRefusedException("the gzip stream " + what + " (" + e.getMessage()
-                + "); re-create or re-download the file", e);
+        String what = e instanceof EOFException ? "is truncated: the file ends before the compressed data does"
+                : "is corrupt: its compressed data cannot be inflated";
+        return new InputRefusedException("the gzip stream " + what + "; re-create or re-download the file", e);
     }
 
     private static String mib(long bytes) {

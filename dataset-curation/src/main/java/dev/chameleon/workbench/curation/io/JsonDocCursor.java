@@ -74,8 +74,10 @@ final class JsonDocCursor extends JsonCursor {
             if (at != null && at.getLineNr() > 0) {
                 line = at.getLineNr();
             }
-            problem = "malformed JSON at line " + line + (at == null ? "" : ", column " + at.getColumnNr()) + ": "
-                    + e.getOriginalMessage() + "; reading of this file stopped here (a JSON document cannot be "
+            String limit = limit(e, maxChars);
+            problem = (limit != null ? "the JSON at line " + line + " " + limit
+                    : "malformed JSON at line " + line + (at == null ? "" : ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage()) + "; reading of this file stopped here (a JSON document cannot be "
                     + "resumed after a syntax error): fix the file, or convert it to JSONL so one bad record "
                     + "does not stop the rest";
             return true;

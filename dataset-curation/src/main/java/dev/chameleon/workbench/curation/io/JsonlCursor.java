@@ -47,6 +47,11 @@ final class JsonlCursor extends JsonCursor {
                     problem = "line " + line + " is not a JSON object; each line of a JSONL file must be one {...} record";
                 }
             } catch (JsonProcessingException e) {
+                String limit = limit(e, maxChars);
+                if (limit != null) {
+                    problem = "line " + line + " " + limit + "; fix or delete the line";
+                    return true;
+                }
                 JsonLocation at = e.getLocation();
                 problem = "line " + line + " is not valid JSON" + (at == null ? "" : " (column " + at.getColumnNr() + ")")
                         + ": " + e.getOriginalMessage() + "; fix or delete the line";

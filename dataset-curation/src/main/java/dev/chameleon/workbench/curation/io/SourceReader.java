@@ -10,6 +10,9 @@ import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Source;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,18 +22,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Reads one input (a JSON or JSONL file, optionally gzip-compressed; a WebDataset .tar shard; or a folder of
- * captioned images) and hands every good example and every problem to a listener, in input order.
+ * Reads one input (a JSON, JSONL or CSV/TSV file, optionally gzip-compressed; a WebDataset .tar shard; or a folder
+ * of captioned images) and hands every good example and every problem to a listener, in input order.
  *
  * <p>Everything is streamed: the raw bytes are counted (progress, inflate ratio), gzip is detected from its magic
  * bytes and inflated behind a guard, and records are parsed one at a time. The layers for a file:
  * <pre>
- *  file -> CountingInputStream -> [GZIPInputStream -> InflateGuard] -> JsonlCursor | JsonDocCursor | tar
+ *  file -> CountingInputStream -> [GZIPInputStream -> InflateGuard] -> JsonlCursor | JsonDocCursor | CsvCursor | tar
  *                                                                          |
- *                          RecordConverter (format -> messages, images -> ImageResolver -> ImageStore)
+ *        RecordConverter (format + column mapping -> turns; images -> ImagePlacement -> ImageResolver -> ImageStore)
  *                                                                          |
  *                                            CategoryRules.problems -> listener.example | listener.problem
  * </pre>
+ * The record format comes from the first record's keys (a CSV row's are its header names) unless --format names
+ * one; a column mapping alone reads records as prompt/response (or messages). One record may give several
+ * examples (self-instruct instances); each counts as a record.
  * A bad record is one problem and reading goes on. A file that cannot be read (unsupported format, over the size
  * limit, a decompression bomb, a corrupt gzip or tar stream) is one problem at line 0; a syntax error inside a
  * JSON array is one problem at its line and ends the file. Either way {@link #read} returns normally: only real
@@ -40,8 +46,13 @@ import java.util.List;
  */
 public final class SourceReader {
 
+    /** What a refusal of a record without an answer says, so the preview can suggest a prompt set. */
+    static final String PROMPT_SET_HINT = "--kind prompts";
+
     /** How many unreadable records {@link #detect} skips looking for one it can read. */
     private static final int DETECT_TRIES = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceReader.class);
 
     private final ImageStore images;
     private final CategoryRules rules;
@@ -101,8 +112,12 @@ public final class SourceReader {
             }
         });
         boolean answered = examples.stream().anyMatch(e -> e.messages().stream().anyMatch(m -> m.role().isModelTurn()));
-        DatasetKind kind = !examples.isEmpty() && !answered ? DatasetKind.PROMPTS : options.kind();
-        return new ImportPreview(s.format(), options.columns(), examples, problems, kind);
+        boolean promptSet = s.format() == Format.PROMPT_SET
+                || problems.stream().anyMatch(p -> p.reason().contains(PROMPT_SET_HINT));
+        DatasetKind kind = (!examples.isEmpty() && !answered) || (examples.isEmpty() && promptSet)
+                ? DatasetKind.PROMPTS : options.kind();
+        Format shown = s.format() == null || !s.format().isRecordFormat() ? null : s.format();
+        return new ImportPreview(s.format(), ColumnMap.effective(shown, options.columns()), examples, problems, kind);
     }
 
     /**
@@ -120,11 +135,11 @@ public final class SourceReader {
         try (InputStream file = Files.newInputStream(input)) {
             CountingInputStream raw = new CountingInputStream(file);
             BufferedInputStream in = open(raw, defaults);
-            Sniff.Shape shape = Sniff.shape(in);
+            Sniff.Shape shape = Sniff.shape(in, String.valueOf(input.getFileName()));
             if (shape == Sniff.Shape.TAR) {
                 return Format.WEBDATASET;
             }
-            if (shape != Sniff.Shape.JSONL && shape != Sniff.Shape.JSON_DOC) {
+            if (shape != Sniff.Shape.JSONL && shape != Sniff.Shape.JSON_DOC && shape != Sniff.Shape.CSV) {
                 return null;
             }
             JsonCursor cursor = cursor(shape, in, mapper, defaults.maxRecordChars());
@@ -150,7 +165,7 @@ public final class SourceReader {
                     + "; pass a data file, or drop --format");
             return tally.finish(null);
         }
-        ImageResolver resolver = new ImageResolver(images, dir, options.imageDirs());
+        ImageResolver resolver = new ImageResolver(images, dir, options.imageDirs(), options.fetchImages());
         CaptionFolderReader reader = new CaptionFolderReader(dir, options, mapper,
                 new RecordConverter(resolver, rules, options), resolver, tally, name);
         if (!reader.read()) {
@@ -170,7 +185,7 @@ public final class SourceReader {
             return tally.finish(options.format());
         }
         Path folder = input.toAbsolutePath().getParent();
-        ImageResolver resolver = new ImageResolver(images, folder, options.imageDirs());
+        ImageResolver resolver = new ImageResolver(images, folder, options.imageDirs(), options.fetchImages());
         RecordConverter converter = new RecordConverter(resolver, rules, options);
         Format format = options.format();
         try (InputStream file = Files.newInputStream(input)) {
@@ -178,12 +193,16 @@ public final class SourceReader {
             tally.measure(raw::count, size);
             try {
                 BufferedInputStream in = open(raw, options);
-                Sniff.Shape shape = Sniff.shape(in);
+                Sniff.Shape shape = Sniff.shape(in, name);
+                if (format == Format.CSV && shape == Sniff.Shape.UNKNOWN) {
+                    shape = Sniff.Shape.CSV;
+                }
                 switch (shape) {
                     case EMPTY -> tally.fileProblem("the file holds no records");
-                    case UNKNOWN -> tally.fileProblem("the file is not JSON, JSONL, a gzip of them, a .tar "
-                            + "WebDataset shard or a folder of captioned images; " + Sniff.supported()
-                            + ". Convert it to one of them; --format NAME picks the record format of a JSON file");
+                    case UNKNOWN -> tally.fileProblem("the file is not JSON, JSONL, CSV/TSV, a gzip of them, a .tar "
+                            + "WebDataset shard or a folder of captioned images: it holds " + Sniff.describeStart(in)
+                            + "; " + Sniff.supported() + ". Convert it to one of them, or pass --format csv for "
+                            + "delimited text with a header row");
                     case TAR -> {
                         if (format != null && format != Format.WEBDATASET) {
                             tally.fileProblem("the file is a tar archive, which is read as webdataset, not "
@@ -194,14 +213,18 @@ public final class SourceReader {
                                     images.limits().maxBytes(), options.maxRecordChars()).read(in);
                         }
                     }
-                    case JSONL, JSON_DOC -> {
+                    case JSONL, JSON_DOC, CSV -> {
                         if (format == Format.WEBDATASET || format == Format.CAPTION_FOLDER) {
                             tally.fileProblem("--format " + format.wireName() + " reads "
                                     + (format == Format.WEBDATASET ? "a .tar shard" : "a folder")
-                                    + ", but this file is JSON; pass a JSON format (" + jsonFormats() + ") or none");
+                                    + ", but this file is " + (shape == Sniff.Shape.CSV ? "CSV" : "JSON")
+                                    + "; pass a record format (" + recordFormats() + ") or none");
+                        } else if (format == Format.CSV && shape != Sniff.Shape.CSV) {
+                            tally.fileProblem("--format csv reads delimited text, but this file is JSON; drop --format "
+                                    + "or pass a record format (" + recordFormats() + ")");
                         } else {
-                            format = readJson(cursor(shape, in, mapper, options.maxRecordChars()), name, converter,
-                                    tally);
+                            format = readRecords(cursor(shape, in, mapper, options.maxRecordChars()), name,
+                                    converter, tally, shape == Sniff.Shape.CSV);
                         }
                     }
                 }
@@ -212,9 +235,13 @@ public final class SourceReader {
         return tally.finish(format);
     }
 
-    /** Reads records, detecting the format from the first one unless it was given; returns the format used. */
-    private Format readJson(JsonCursor cursor, String name, RecordConverter converter, Tally tally) throws IOException {
-        Format format = options.format();
+    /**
+     * Reads records, detecting the record format from the first one unless it was given (a mapping alone reads
+     * records as prompt/response, or as messages when it maps messages); returns the format used.
+     */
+    private Format readRecords(JsonCursor cursor, String name, RecordConverter converter, Tally tally, boolean csv)
+            throws IOException {
+        Format format = options.format() != null && options.format().isRecordFormat() ? options.format() : null;
         boolean chosen = format != null;
         while (!tally.stop() && cursor.next()) {
             long line = cursor.line();
@@ -228,25 +255,33 @@ public final class SourceReader {
             JsonNode rec = cursor.node();
             if (format == null) {
                 format = Sniff.fromKeys(rec);
+                if (format == null && !options.columns().isEmpty()) {
+                    format = options.columns().containsKey("messages") ? Format.OPENAI : Format.PROMPT_RESPONSE;
+                }
                 if (format == null) {
-                    tally.fileProblem(Sniff.unknownKeys(rec, line));
+                    tally.fileProblem(Sniff.unknownKeys(rec, line, csv));
                     break;
                 }
             }
-            Example e;
+            List<RecordConverter.Outcome> outcomes;
             try {
-                e = converter.convert(rec, format, new Source(name, line), chosen);
-            } catch (RecordException ex) {
-                tally.problem(line, ex.getMessage());
-                continue;
+                outcomes = converter.convertAll(rec, format, new Source(name, line), chosen, cursor.annotations());
             } catch (UncheckedIOException ex) {
                 throw ex;
             } catch (RuntimeException ex) {
-                // A record shape no rule anticipated: refuse the record, keep reading.
-                tally.problem(line, "the record cannot be read (" + ex + ")");
+                // A record shape no rule anticipated: refuse the record, keep reading; the trace goes to the log.
+                LOG.warn("{}:{}: record not readable as {}", name, line, format.wireName(), ex);
+                tally.problem(line, "the record cannot be read as " + format.wireName() + "; check its fields "
+                        + "against that format, or pick another with --format");
                 continue;
             }
-            tally.example(e);
+            for (RecordConverter.Outcome o : outcomes) {
+                if (o.example() != null) {
+                    tally.example(o.example());
+                } else {
+                    tally.problem(line, o.problem());
+                }
+            }
         }
         return format;
     }
@@ -262,8 +297,11 @@ public final class SourceReader {
 
     private static JsonCursor cursor(Sniff.Shape shape, InputStream in, ObjectMapper mapper, int maxChars)
             throws IOException {
-        return shape == Sniff.Shape.JSONL ? new JsonlCursor(in, mapper, maxChars)
-                : new JsonDocCursor(in, mapper, maxChars);
+        return switch (shape) {
+            case JSONL -> new JsonlCursor(in, mapper, maxChars);
+            case CSV -> new CsvCursor(in, maxChars);
+            default -> new JsonDocCursor(in, mapper, maxChars);
+        };
     }
 
     /** One mapper per reader; strings may be as long as the record limit. */
@@ -276,8 +314,8 @@ public final class SourceReader {
         return new ObjectMapper(factory);
     }
 
-    private static String jsonFormats() {
-        return List.of(Format.WORKBENCH, Format.OPENAI, Format.SHAREGPT, Format.ALPACA, Format.LLAVA,
-                Format.PROMPT_COMPLETION).stream().map(Format::wireName).reduce((a, b) -> a + ", " + b).orElse("");
+    private static String recordFormats() {
+        return java.util.Arrays.stream(Format.values()).filter(Format::isRecordFormat).map(Format::wireName)
+                .reduce((a, b) -> a + ", " + b).orElse("");
     }
 }

@@ -64,9 +64,11 @@ final class WebDatasetReader {
     }
 
     void read(InputStream in) throws IOException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TrailingZeros watch = new TrailingZeros(in);
+        TarArchiveInputStream tar = new TarArchiveInputStream(watch);
         Sample s = null;
         long index = 0;
+        String last = null;
         while (true) {
             TarArchiveEntry e = next(tar, index);
             if (e == null) {
@@ -76,6 +78,7 @@ final class WebDatasetReader {
                 continue;
             }
             String name = e.getName();
+            last = name;
             int slash = name.lastIndexOf('/');
             int dot = name.indexOf('.', slash + 1);
             if (dot <= slash + 1) {
@@ -115,7 +118,59 @@ final class WebDatasetReader {
             }
         }
         if (s != null) {
+            if (watch.zeros() < END_RECORD && s.problem == null) {
+                // No end-of-archive record: the shard was cut at an entry boundary, so this sample may lack entries.
+                s.problem = "the tar archive is truncated: it ends after entry '" + last
+                        + "' with no end-of-archive record, so this sample may be incomplete; re-create or "
+                        + "re-download the shard";
+            }
             flush(s);
+        }
+    }
+
+    /** A tar ends with (at least) one 512-byte record of zeros; a shard cut between entries lacks it. */
+    private static final int END_RECORD = 512;
+
+    /** Passes bytes through and counts the zero bytes read since the last non-zero one. */
+    private static final class TrailingZeros extends java.io.FilterInputStream {
+        private long zeros;
+
+        TrailingZeros(InputStream in) {
+            super(in);
+        }
+
+        long zeros() {
+            return zeros;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b == 0) {
+                zeros++;
+            } else if (b > 0) {
+                zeros = 0;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            for (int i = off; i < off + n; i++) {
+                zeros = b[i] == 0 ? zeros + 1 : 0;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipped bytes are entry data we did not need; count them as non-zero so only real trailers count.
+            long skipped = super.skip(n);
+            if (skipped > 0) {
+                zeros = 0;
+            }
+            return skipped;
         }
     }
 

@@ -69,29 +69,15 @@ public final class CategoryRules {
         if (harmCategory != null && !harmCategory.isBlank()) {
             return Category.SAFETY;
         }
-        boolean userImage = false;
-        boolean answerImage = false;
-        boolean answerMixes = false;
+        Category structural = detectStructure(messages);
+        if (structural != Category.TEXT) {
+            return structural;
+        }
         StringBuilder answers = new StringBuilder();
         for (Message m : messages) {
-            if (m.role() == Role.USER && m.hasImage()) {
-                userImage = true;
-            }
             if (m.role() == Role.ASSISTANT) {
-                if (m.hasImage()) {
-                    answerImage = true;
-                    if (m.hasText()) {
-                        answerMixes = true;
-                    }
-                }
                 answers.append(m.text()).append('\n');
             }
-        }
-        if (answerImage) {
-            return answerMixes ? Category.INTERLEAVED_GENERATION : Category.IMAGE_GENERATION;
-        }
-        if (userImage) {
-            return Category.VISUAL_CHAT;
         }
         String answerText = answers.toString();
         if (isRefusal(answerText)) {
@@ -101,6 +87,29 @@ public final class CategoryRules {
             return Category.CODE;
         }
         return Category.TEXT;
+    }
+
+    /**
+     * The category where the images sit says, ignoring what the text looks like: Text when there are none. What
+     * an importer falls back to when a guess from content (a refusal, say) breaks that category's rules.
+     */
+    public Category detectStructure(List<Message> messages) {
+        boolean userImage = false;
+        boolean answerImage = false;
+        boolean answerMixes = false;
+        for (Message m : messages) {
+            if (m.role() == Role.USER && m.hasImage()) {
+                userImage = true;
+            }
+            if (m.role() == Role.ASSISTANT && m.hasImage()) {
+                answerImage = true;
+                answerMixes |= m.hasText();
+            }
+        }
+        if (answerImage) {
+            return answerMixes ? Category.INTERLEAVED_GENERATION : Category.IMAGE_GENERATION;
+        }
+        return userImage ? Category.VISUAL_CHAT : Category.TEXT;
     }
 
     /** True when an answer reads as a refusal ("I can't help with that."). */
@@ -135,20 +144,29 @@ public final class CategoryRules {
         return false;
     }
 
-    /** Every rule the example breaks, as sentences naming the fix; empty when the example is valid. */
+    /** Every rule an SFT example breaks, as sentences naming the fix; empty when the example is valid. */
     public List<String> problems(Example e) {
+        return problems(e, DatasetKind.SFT);
+    }
+
+    /**
+     * Every rule the example breaks for a dataset of {@code kind}. A prompt set's examples need no answer, and
+     * their harm labels are the source's own (kept as metadata), so the taxonomy is not enforced on them.
+     */
+    public List<String> problems(Example e, DatasetKind kind) {
         List<String> out = new ArrayList<>();
         List<Message> ms = e.messages();
         if (ms.isEmpty()) {
             out.add("the conversation has no messages");
             return out;
         }
+        boolean prompts = kind == DatasetKind.PROMPTS;
         boolean hasUser = ms.stream().anyMatch(m -> m.role() == Role.USER);
-        boolean hasAnswer = ms.stream().anyMatch(m -> m.role() == Role.ASSISTANT);
+        boolean hasAnswer = ms.stream().anyMatch(m -> m.role().isModelTurn());
         if (!hasUser) {
             out.add("the conversation has no user message; add the prompt as a user turn");
         }
-        if (!hasAnswer) {
+        if (!hasAnswer && !prompts) {
             out.add("the conversation has no assistant message; SFT needs an answer to learn from");
         }
         for (int i = 0; i < ms.size(); i++) {
@@ -178,10 +196,12 @@ public final class CategoryRules {
                 }
             }
             case SAFETY -> {
+                // A prompt set's harm labels are the source's own: kept as metadata, not checked here.
                 String h = e.harmCategory();
-                if (h == null || h.isBlank()) {
+                boolean missing = h == null || h.isBlank();
+                if (!prompts && missing) {
                     out.add("a Safety example needs a harm category; use one of " + taxonomy.ids());
-                } else if (!taxonomy.contains(h)) {
+                } else if (!prompts && !taxonomy.contains(h)) {
                     out.add("unknown harm category '" + h + "'; use one of " + taxonomy.ids());
                 }
             }

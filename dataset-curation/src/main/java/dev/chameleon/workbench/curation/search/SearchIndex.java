@@ -23,6 +23,11 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
@@ -45,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +70,8 @@ public final class SearchIndex implements AutoCloseable {
     static final String TAG = "tag";
     static final String SOURCE = "source";
     static final String HAS_IMAGE = "has_image";
+    /** Whether an image is known only by its web address; indexed since such images exist, so ask for true. */
+    static final String REMOTE_IMAGE = "remote_image";
     static final String IMAGES = "images";
     static final String LENGTH = "length";
     static final String PROMPT = "prompt";
@@ -122,13 +130,19 @@ public final class SearchIndex implements AutoCloseable {
 
     /** Adds or replaces examples of a dataset (by id). Visible to searches after {@link #refresh()}. */
     public void put(String dataset, List<Example> examples) {
+        if (examples.isEmpty()) {
+            return;
+        }
         try {
+            // Ids are points, not terms (a unique term per document makes bulk indexing slow), so an update is a
+            // delete by point query and an add: one set query for the whole batch, which stays fast when a bulk
+            // review replaces a hundred thousand documents. Callers serialise updates of one example.
+            writer.deleteDocuments(LongPoint.newSetQuery(ID, examples.stream().mapToLong(Example::id).toArray()));
+            List<Document> docs = new ArrayList<>(examples.size());
             for (Example e : examples) {
-                // Ids are points, not terms (a unique term per document makes bulk indexing slow), so an update
-                // is a delete by point query and an add; callers serialise updates of one example.
-                writer.deleteDocuments(LongPoint.newExactQuery(ID, e.id()));
-                writer.addDocument(document(dataset, e));
+                docs.add(document(dataset, e));
             }
+            writer.addDocuments(docs);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -257,6 +271,41 @@ public final class SearchIndex implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * The ids of every example a request matches, in index order (no ranking): what a bulk review acts on.
+     *
+     * @throws QuerySyntaxException when the query does not parse
+     */
+    public long[] matchingIds(SearchRequest request) {
+        Query q = query(request);
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                Weight weight = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
+                LongStream.Builder ids = LongStream.builder();
+                for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                    Scorer scorer = weight.scorer(leaf);
+                    if (scorer == null) {
+                        continue;
+                    }
+                    Bits live = leaf.reader().getLiveDocs();
+                    NumericDocValues values = DocValues.getNumeric(leaf.reader(), ID_SORT);
+                    DocIdSetIterator it = scorer.iterator();
+                    for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                        if ((live == null || live.get(doc)) && values.advanceExact(doc)) {
+                            ids.add(values.longValue());
+                        }
+                    }
+                }
+                return ids.build().toArray();
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Number of matches. */
     public long count(SearchRequest request) {
         Query q = query(request);
@@ -325,7 +374,8 @@ public final class SearchIndex implements AutoCloseable {
             } catch (ParseException e) {
                 throw new QuerySyntaxException("cannot parse the query '" + r.query() + "': "
                         + firstLine(e.getMessage()) + ". Syntax: words, \"a phrase\", AND/OR/NOT, field:value "
-                        + "(category, status, tag, harm, has_image, source), length:[10 TO 200], images:[1 TO *]", e);
+                        + "(category, status, tag, harm, has_image, remote_image, source), length:[10 TO 200], "
+                        + "images:[1 TO *]", e);
             }
         } else {
             b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
@@ -358,6 +408,7 @@ public final class SearchIndex implements AutoCloseable {
         d.add(new StringField(SOURCE, e.source().file(), Field.Store.NO));
         int images = e.imageCount();
         d.add(new StringField(HAS_IMAGE, images > 0 ? "true" : "false", Field.Store.NO));
+        d.add(new StringField(REMOTE_IMAGE, e.hasRemoteImage() ? "true" : "false", Field.Store.NO));
         d.add(new IntPoint(IMAGES, images));
         d.add(new IntPoint(LENGTH, e.textLength()));
         StringBuilder prompt = new StringBuilder();

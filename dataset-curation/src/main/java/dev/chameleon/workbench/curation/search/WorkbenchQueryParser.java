@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * Lucene's classic query syntax over the prompt and answer text, with typed fields:
  * {@code category:visual_chat}, {@code status:accepted}, {@code tag:demo}, {@code harm:privacy},
- * {@code has_image:true}, {@code length:[100 TO 500]}, {@code images:[2 TO *]}, {@code source:chat.jsonl}.
+ * {@code has_image:true}, {@code remote_image:true} (an image known only by its web address),
+ * {@code length:[100 TO 500]}, {@code images:[2 TO *]}, {@code source:chat.jsonl}.
  */
 final class WorkbenchQueryParser extends MultiFieldQueryParser {
 
@@ -48,10 +49,10 @@ final class WorkbenchQueryParser extends MultiFieldQueryParser {
                     throw new ParseException(e.getMessage());
                 }
             }
-            case SearchIndex.HAS_IMAGE -> {
+            case SearchIndex.HAS_IMAGE, SearchIndex.REMOTE_IMAGE -> {
                 String v = queryText.toLowerCase(Locale.ROOT);
                 if (!v.equals("true") && !v.equals("false")) {
-                    throw new ParseException("has_image takes true or false, not '" + queryText + "'");
+                    throw new ParseException(field + " takes true or false, not '" + queryText + "'");
                 }
                 return new TermQuery(new Term(field, v));
             }

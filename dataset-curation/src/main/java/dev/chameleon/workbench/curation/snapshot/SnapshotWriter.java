@@ -5,6 +5,8 @@ import dev.chameleon.workbench.curation.images.ImageStore;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ExampleJson;
+import dev.chameleon.workbench.curation.model.Message;
+import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.ExampleStore;
@@ -23,9 +25,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -71,9 +75,17 @@ public final class SnapshotWriter {
      * Freezes the accepted examples into {@code <snapshots>/<dataset>/v<N>/}: examples.jsonl, images/ and a
      * manifest with counts per category and the content hash. The folder is written under a temporary name and
      * renamed into place, then made read-only; a crash leaves no half snapshot.
+     *
+     * @throws IllegalArgumentException for a prompt set (prompt sets are for evaluations), or when accepted
+     *                                  examples have images known only by address (nothing to train on); the
+     *                                  message gives the count and the fix, and no snapshot is written
      */
     public static Snapshot snapshot(ExampleStore store, ImageStore images, Dataset d, Path snapshotsRoot,
                                     LongConsumer progress) throws IOException {
+        if (d.isPromptSet()) {
+            throw new IllegalArgumentException("'" + d.name() + "' is a prompt set; prompt sets are for evaluations, "
+                    + "not SFT snapshots");
+        }
         int version = store.nextSnapshotVersion(d);
         Path datasetDir = snapshotsRoot.resolve(d.name());
         Files.createDirectories(datasetDir);
@@ -83,16 +95,27 @@ public final class SnapshotWriter {
         Files.createDirectories(tmp.resolve("images"));
         Map<Category, Long> byCategory = new EnumMap<>(Category.class);
         Map<String, String> written = new HashMap<>();
-        long[] n = {0};
+        long[] n = {0, 0}; // written, accepted with a remote image
         MessageDigest sha = sha256();
         try (OutputStream raw = Files.newOutputStream(tmp.resolve("examples.jsonl"));
              DigestOutputStream digest = new DigestOutputStream(raw, sha);
              BufferedWriter w = new BufferedWriter(new OutputStreamWriter(digest, StandardCharsets.UTF_8), 1 << 16)) {
             store.forEach(d, ReviewStatus.ACCEPTED, e -> {
+                if (e.hasRemoteImage() || e.rejected().stream().anyMatch(Message::hasRemoteImage)) {
+                    n[1]++;
+                    return;
+                }
                 writeRecord(w, e, images, tmp.resolve("images"), "images", written);
                 byCategory.merge(e.category(), 1L, Long::sum);
                 n[0]++;
             }, progress);
+        }
+        if (n[1] > 0) {
+            deleteTree(tmp);
+            throw new IllegalArgumentException(String.format("%,d accepted example%s of '%s' ha%s images known only "
+                    + "by their web address, which cannot be trained on; import the file again with --fetch-images "
+                    + "to download them, or reject those examples (search remote_image:true finds them), then snapshot "
+                    + "again", n[1], n[1] == 1 ? "" : "s", d.name(), n[1] == 1 ? "s" : "ve"));
         }
         String hash = HexFormat.of().formatHex(sha.digest());
         ObjectNode manifest = ExampleJson.MAPPER.createObjectNode();
@@ -119,7 +142,7 @@ public final class SnapshotWriter {
     private static void writeRecord(BufferedWriter w, Example e, ImageStore images, Path imageDir, String relDir,
                                     Map<String, String> written) {
         try {
-            for (String key : e.imageKeys()) {
+            for (String key : imageKeys(e)) {
                 if (!written.containsKey(key)) {
                     String file = key + "." + images.extension(key);
                     Files.createDirectories(imageDir);
@@ -135,6 +158,19 @@ public final class SnapshotWriter {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The stored images of the conversation and of a rejected answer, which an export or snapshot must carry. */
+    private static List<String> imageKeys(Example e) {
+        List<String> keys = new ArrayList<>(e.imageKeys());
+        for (Message m : e.rejected()) {
+            for (Part p : m.parts()) {
+                if (p instanceof Part.Image i) {
+                    keys.add(i.sha256());
+                }
+            }
+        }
+        return keys;
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -3,6 +3,7 @@ package dev.chameleon.workbench.curation.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
@@ -50,8 +51,14 @@ public final class ExampleStore implements AutoCloseable {
     };
     private static final String ROW_COLUMNS =
             "id, seq, category, status, harm_category, preview, text_length, image_count, tags, source_file, source_line";
-    private static final String FULL_COLUMNS =
-            "id, category, status, harm_category, source_file, source_line, tags, metadata, messages";
+    static final String FULL_COLUMNS =
+            "id, category, status, harm_category, source_file, source_line, tags, metadata, messages, tools, rejected";
+    /** Columns after {@link #FULL_COLUMNS} start here (1-based). */
+    private static final int AFTER_FULL = 12;
+    private static final String DATASET_COLUMNS = "id, name, created_at, kind";
+
+    /** Room for an example's tags, as the JSON array the store keeps. */
+    public static final int MAX_TAGS_CHARS = 4000;
 
     private final JdbcConnectionPool pool;
 
@@ -92,22 +99,41 @@ public final class ExampleStore implements AutoCloseable {
 
     // ---- datasets ----------------------------------------------------------------------------------------------
 
+    /** The SFT dataset of that name, created if new; see {@link #createDataset(String, DatasetKind)}. */
     public Dataset createDataset(String name) {
+        return createDataset(name, DatasetKind.SFT);
+    }
+
+    /**
+     * The dataset of that name, created with the given kind if new.
+     *
+     * @throws IllegalArgumentException when the dataset exists with another kind (SFT data into a prompt set or
+     *                                  the reverse), naming both kinds and the fix
+     */
+    public Dataset createDataset(String name, DatasetKind kind) {
         String n = validName(name);
         return tx(c -> {
             Optional<Dataset> existing = dataset(c, n);
             if (existing.isPresent()) {
-                return existing.get();
+                Dataset d = existing.get();
+                if (d.kind() != kind) {
+                    throw new IllegalArgumentException("dataset '" + n + "' is " + d.describeKind() + " (kind "
+                            + d.kind().wireName() + "), but this import is of kind " + kind.wireName()
+                            + "; import with kind " + d.kind().wireName() + " (--kind " + d.kind().wireName()
+                            + "), or into another dataset name");
+                }
+                return d;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dataset(name, created_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset(name, created_at, kind) VALUES (?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 Instant now = Instant.now();
                 ps.setString(1, n);
                 ps.setTimestamp(2, Timestamp.from(now));
+                ps.setString(3, kind.name());
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
-                    return new Dataset(rs.getLong(1), n, now);
+                    return new Dataset(rs.getLong(1), n, now, kind);
                 }
             }
         });
@@ -119,7 +145,7 @@ public final class ExampleStore implements AutoCloseable {
 
     public Optional<Dataset> dataset(long id) {
         return tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DATASET_COLUMNS + " FROM dataset WHERE id = ?")) {
                 ps.setLong(1, id);
                 return one(ps);
             }
@@ -135,10 +161,10 @@ public final class ExampleStore implements AutoCloseable {
     public List<Dataset> datasets() {
         return tx(c -> {
             List<Dataset> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset ORDER BY name");
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DATASET_COLUMNS + " FROM dataset ORDER BY name");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Dataset(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+                    out.add(datasetRow(rs));
                 }
             }
             return out;
@@ -187,21 +213,30 @@ public final class ExampleStore implements AutoCloseable {
      * Duplicates within the batch are skipped too.
      */
     public InsertResult insert(Dataset d, List<Example> batch) {
+        return insert(d, batch, 0);
+    }
+
+    /**
+     * As {@link #insert(Dataset, List)}, adding the batch's counts to an import job in the same transaction, so
+     * the job's counts are what is stored even if the process dies before the import ends.
+     *
+     * @param jobId the import job, or 0 for none
+     */
+    public InsertResult insert(Dataset d, List<Example> batch, long jobId) {
         // Serialise each conversation once: the same text is stored and hashed.
         List<String> json = new ArrayList<>(batch.size());
         List<Long> hashes = new ArrayList<>(batch.size());
         for (Example e : batch) {
             String m = ExampleJson.messagesToJson(e.messages());
             json.add(m);
-            hashes.add(contentHash(m));
+            hashes.add(contentHash(m, e));
         }
         synchronized (this) { // ids are handed out here, so inserts take turns
             // New data rarely repeats what is stored, so first try without looking anything up and let the unique
             // index object; after a batch with duplicates (a re-import, say) look each batch up first.
             if (!checkFirst.contains(d.id())) {
                 try {
-                    InsertResult r = tx(c -> insert(c, d, batch, json, hashes, false));
-                    return r;
+                    return tx(c -> countedInsert(c, d, batch, json, hashes, false, jobId));
                 } catch (IllegalStateException e) {
                     if (!(e.getCause() instanceof SQLException sql) || sql.getErrorCode() != DUPLICATE_KEY) {
                         throw e;
@@ -209,7 +244,7 @@ public final class ExampleStore implements AutoCloseable {
                     checkFirst.add(d.id());
                 }
             }
-            InsertResult r = tx(c -> insert(c, d, batch, json, hashes, true));
+            InsertResult r = tx(c -> countedInsert(c, d, batch, json, hashes, true, jobId));
             if (r.duplicates() == 0) {
                 checkFirst.remove(d.id());
             }
@@ -221,6 +256,21 @@ public final class ExampleStore implements AutoCloseable {
     /** Datasets whose last batch held duplicates of stored examples. */
     private final Set<Long> checkFirst = new HashSet<>();
 
+    private InsertResult countedInsert(Connection c, Dataset d, List<Example> batch, List<String> json,
+                                       List<Long> hashes, boolean lookUp, long jobId) throws SQLException {
+        InsertResult r = insert(c, d, batch, json, hashes, lookUp);
+        if (jobId > 0) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE import_job SET imported = imported + ?, duplicates = duplicates + ? WHERE id = ?")) {
+                ps.setLong(1, r.inserted().size());
+                ps.setLong(2, r.duplicates());
+                ps.setLong(3, jobId);
+                ps.executeUpdate();
+            }
+        }
+        return r;
+    }
+
     private InsertResult insert(Connection c, Dataset d, List<Example> batch, List<String> json, List<Long> hashes,
                                 boolean lookUp) throws SQLException {
         Set<Long> existing = lookUp ? existingHashes(c, d.id(), hashes) : new HashSet<>();
@@ -230,7 +280,7 @@ public final class ExampleStore implements AutoCloseable {
         int duplicates = 0;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO example(id, dataset_id, seq, content_hash, "
                 + "category, status, harm_category, source_file, source_line, tags, metadata, messages, preview, "
-                + "text_length, image_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + "text_length, image_count, tools, rejected) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             for (int i = 0; i < batch.size(); i++) {
                 Example e = batch.get(i);
                 if (!existing.add(hashes.get(i))) {
@@ -252,6 +302,8 @@ public final class ExampleStore implements AutoCloseable {
                 ps.setString(13, truncate(preview(e), 300));
                 ps.setInt(14, e.textLength());
                 ps.setInt(15, e.imageCount());
+                ps.setString(16, e.tools());
+                ps.setString(17, e.hasRejected() ? ExampleJson.messagesToJson(e.rejected()) : null);
                 ps.addBatch();
                 inserted.add(e.withId(id));
             }
@@ -298,6 +350,51 @@ public final class ExampleStore implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(fullExample(rs)) : Optional.<Example>empty();
                 }
+            }
+        });
+    }
+
+    /**
+     * The examples with the given ids grouped by their dataset's name, in id order within each (ids that do not
+     * exist are left out). One query per thousand ids, for re-indexing many examples at once.
+     */
+    public Map<String, List<Example>> examplesByDataset(List<Long> ids) {
+        Map<Long, String> names = new HashMap<>();
+        datasets().forEach(ds -> names.put(ds.id(), ds.name()));
+        Map<String, List<Example>> out = new LinkedHashMap<>();
+        List<Long> sorted = ids.stream().sorted().toList();
+        for (int from = 0; from < sorted.size(); from += 1000) {
+            List<Long> chunk = sorted.subList(from, Math.min(sorted.size(), from + 1000));
+            tx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + FULL_COLUMNS + ", dataset_id FROM example "
+                        + "WHERE id IN (" + placeholders(chunk.size()) + ") ORDER BY id")) {
+                    setLongs(ps, 1, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.computeIfAbsent(names.getOrDefault(rs.getLong(AFTER_FULL), "?"),
+                                    k -> new ArrayList<>()).add(fullExample(rs));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
+    /** Every example id of a dataset, in import order. */
+    public long[] exampleIds(Dataset d) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM example WHERE dataset_id = ? ORDER BY dataset_id, seq")) {
+                ps.setLong(1, d.id());
+                java.util.stream.LongStream.Builder ids = java.util.stream.LongStream.builder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids.build().toArray();
             }
         });
     }
@@ -406,7 +503,7 @@ public final class ExampleStore implements AutoCloseable {
                     ps.setLong(1, from);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Object[]{fullExample(rs), rs.getLong(10)});
+                            out.add(new Object[]{fullExample(rs), rs.getLong(AFTER_FULL)});
                         }
                     }
                 }
@@ -500,17 +597,17 @@ public final class ExampleStore implements AutoCloseable {
     }
 
     public void clearDirty(List<Long> ids) {
-        if (ids.isEmpty()) {
-            return;
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+            tx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_dirty WHERE example_id IN ("
+                        + placeholders(chunk.size()) + ")")) {
+                    setLongs(ps, 1, chunk);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
         }
-        tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_dirty WHERE example_id IN ("
-                    + placeholders(ids.size()) + ")")) {
-                setLongs(ps, 1, ids);
-                ps.executeUpdate();
-            }
-            return null;
-        });
     }
 
     // ---- import jobs -------------------------------------------------------------------------------------------
@@ -547,8 +644,60 @@ public final class ExampleStore implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE import_job SET problems = problems + ? WHERE id = ?")) {
+                ps.setLong(1, problems.size());
+                ps.setLong(2, jobId);
+                ps.executeUpdate();
+            }
             return null;
         });
+    }
+
+    /**
+     * Marks every import still RUNNING as INTERRUPTED: called on open, when no import can be running (the
+     * database admits one process), so these are imports whose process was killed. Their counts are what was
+     * stored (each batch adds to them in its own transaction) and records is their sum.
+     *
+     * @return how many imports were marked
+     */
+    public int markInterruptedImports() {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE import_job SET state = 'INTERRUPTED', "
+                    + "records = imported + duplicates + problems, finished_at = ? WHERE state = 'RUNNING'")) {
+                ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** One import as the history records it. */
+    public Optional<ImportJob> importJob(long jobId) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT j.id, d.name, j.file_name, j.format, j.state, "
+                    + "j.records, j.imported, j.duplicates, j.problems, j.started_at, j.finished_at "
+                    + "FROM import_job j JOIN dataset d ON d.id = j.dataset_id WHERE j.id = ?")) {
+                ps.setLong(1, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<ImportJob>empty();
+                    }
+                    Timestamp finished = rs.getTimestamp(11);
+                    return Optional.of(new ImportJob(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                            rs.getLong(9), rs.getTimestamp(10).toInstant(),
+                            finished == null ? null : finished.toInstant()));
+                }
+            }
+        });
+    }
+
+    /**
+     * An import in the workspace history.
+     *
+     * @param state RUNNING, DONE, FAILED, CANCELLED, or INTERRUPTED (its process died; counts are what was stored)
+     */
+    public record ImportJob(long id, String dataset, String file, String format, String state, long records,
+                            long imported, long duplicates, long problems, Instant startedAt, Instant finishedAt) {
     }
 
     public void finishImport(long jobId, String state, String format, long records, long imported, long duplicates,
@@ -644,18 +793,34 @@ public final class ExampleStore implements AutoCloseable {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /**
-     * The hash that identifies an example's conversation within a dataset: the first 8 bytes of the SHA-256 of its
-     * canonical JSON. Two different conversations share one with odds of about 1 in 10^7 in a dataset of a
-     * billion examples; a long compares far faster than a byte array in the index.
+     * The hash that identifies an example within a dataset: the first 8 bytes of the SHA-256 of its canonical
+     * messages JSON, followed by its tool schema and rejected answer when it has them. Two different examples
+     * share one with odds of about 1 in 10^7 in a dataset of a billion examples; a long compares far faster than
+     * a byte array in the index.
+     *
+     * <p>Tools and the rejected answer are part of what is trained on (the tool schema is rendered into the
+     * sequence; a preference pair is defined by both answers), so the same conversation with another schema or
+     * another rejected answer is a different example, not a duplicate. They are hashed only when present, so an
+     * example without them hashes exactly as before they existed and re-importing older files still finds their
+     * duplicates. Review fields (status, category, tags) and free metadata are not content and stay out.
      */
     public static long contentHash(Example e) {
-        return contentHash(ExampleJson.messagesToJson(e.messages()));
+        return contentHash(ExampleJson.messagesToJson(e.messages()), e);
     }
 
-    private static long contentHash(String messagesJson) {
+    private static long contentHash(String messagesJson, Example e) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] full = md.digest(messagesJson.getBytes(StandardCharsets.UTF_8));
+            md.update(messagesJson.getBytes(StandardCharsets.UTF_8));
+            if (e.tools() != null) {
+                md.update("\0tools:".getBytes(StandardCharsets.UTF_8));
+                md.update(e.tools().getBytes(StandardCharsets.UTF_8));
+            }
+            if (e.hasRejected()) {
+                md.update("\0rejected:".getBytes(StandardCharsets.UTF_8));
+                md.update(ExampleJson.messagesToJson(e.rejected()).getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] full = md.digest();
             return java.nio.ByteBuffer.wrap(full).getLong();
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
@@ -678,7 +843,7 @@ public final class ExampleStore implements AutoCloseable {
         return out;
     }
 
-    private static String placeholders(int n) {
+    static String placeholders(int n) {
         StringBuilder sb = new StringBuilder(n * 2);
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "?" : ",?");
@@ -686,7 +851,7 @@ public final class ExampleStore implements AutoCloseable {
         return sb.toString();
     }
 
-    private static void setLongs(PreparedStatement ps, int from, List<Long> values) throws SQLException {
+    static void setLongs(PreparedStatement ps, int from, List<Long> values) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             ps.setLong(from + i, values.get(i));
         }
@@ -701,7 +866,12 @@ public final class ExampleStore implements AutoCloseable {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    private static String json(Object o) {
+    /** The characters a set of tags takes in the store (see {@link #MAX_TAGS_CHARS}). */
+    public static int tagsLength(Set<String> tags) {
+        return tags.isEmpty() ? 2 : json(new ArrayList<>(tags)).length();
+    }
+
+    static String json(Object o) {
         try {
             return ExampleJson.MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -709,13 +879,16 @@ public final class ExampleStore implements AutoCloseable {
         }
     }
 
-    private static Example fullExample(ResultSet rs) throws SQLException {
+    /** An example from a result set whose first columns are {@link #FULL_COLUMNS}. */
+    static Example fullExample(ResultSet rs) throws SQLException {
         try {
             List<String> tags = ExampleJson.MAPPER.readValue(rs.getString(7), STRING_LIST);
             Map<String, String> meta = ExampleJson.MAPPER.readValue(rs.getString(8), STRING_MAP);
+            String rejected = rs.getString(11);
             return new Example(rs.getLong(1), ExampleJson.messagesFromJson(rs.getString(9)),
                     Category.valueOf(rs.getString(2)), new Source(rs.getString(5), rs.getLong(6)),
-                    new LinkedHashSet<>(tags), ReviewStatus.valueOf(rs.getString(3)), rs.getString(4), meta);
+                    new LinkedHashSet<>(tags), ReviewStatus.valueOf(rs.getString(3)), rs.getString(4), meta,
+                    rs.getString(10), rejected == null ? List.of() : ExampleJson.messagesFromJson(rejected));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("example " + rs.getLong(1) + " has unreadable stored JSON", e);
         }
@@ -736,7 +909,7 @@ public final class ExampleStore implements AutoCloseable {
     }
 
     private static Optional<Dataset> dataset(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM dataset WHERE name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + DATASET_COLUMNS + " FROM dataset WHERE name = ?")) {
             ps.setString(1, name);
             return one(ps);
         }
@@ -744,9 +917,13 @@ public final class ExampleStore implements AutoCloseable {
 
     private static Optional<Dataset> one(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new Dataset(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
-                    : Optional.empty();
+            return rs.next() ? Optional.of(datasetRow(rs)) : Optional.empty();
         }
+    }
+
+    private static Dataset datasetRow(ResultSet rs) throws SQLException {
+        return new Dataset(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                DatasetKind.valueOf(rs.getString(4)));
     }
 
     static String validName(String name) {
@@ -758,11 +935,12 @@ public final class ExampleStore implements AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T tx(SqlWork<T> work) {
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    <T> T tx(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 /** Shared helpers for importer tests: synthetic images, a collecting listener, a reader over a temp store. */
@@ -102,6 +104,26 @@ final class Fixtures {
             }
             return write(dir, name, in.readAllBytes());
         }
+    }
+
+    /**
+     * Writes the pictures the fixtures name (img/red.png, img/blue.png, img/green.png) under {@code dir} and returns
+     * each reference's image-store key.
+     */
+    static Map<String, String> fixtureImages(Path dir) throws IOException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Map.Entry<String, Color> e : Map.of("red", Color.RED, "blue", Color.BLUE, "green", Color.GREEN).entrySet()) {
+            byte[] png = png(e.getValue());
+            String ref = "img/" + e.getKey() + ".png";
+            write(dir, ref, png);
+            keys.put(ref, ImageStore.sha256(png));
+        }
+        return keys;
+    }
+
+    /** Reads a fixture copied into {@code dir} with the given options. */
+    static Collector readFixture(Path dir, String name, ImportOptions options) throws IOException {
+        return read(reader(store(dir), options), fixture(dir, name));
     }
 
     /** Lines joined with '\n' and a trailing newline. */

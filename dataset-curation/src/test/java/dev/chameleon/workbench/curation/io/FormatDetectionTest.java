@@ -31,7 +31,8 @@ class FormatDetectionTest {
         assertThat(detect("{\"image\":\"a.png\",\"instruction\":\"x\",\"output\":\"y\"}")).isEqualTo(Format.LLAVA);
         assertThat(detect("{\"instruction\":\"x\",\"input\":\"\",\"output\":\"y\"}")).isEqualTo(Format.ALPACA);
         assertThat(detect("{\"prompt\":\"x\",\"completion\":\"y\"}")).isEqualTo(Format.PROMPT_COMPLETION);
-        assertThat(detect("{\"question\":\"x\",\"answer\":\"y\"}")).isNull();
+        assertThat(detect("{\"question\":\"x\",\"answer\":\"y\"}")).isEqualTo(Format.QUESTION_ANSWER);
+        assertThat(detect("{\"query\":\"x\",\"reply\":\"y\"}")).isNull();
     }
 
     @Test
@@ -62,7 +63,7 @@ class FormatDetectionTest {
 
     @Test
     void formatOverrideReadsCanonicalRecordsAsOpenAiChat() throws Exception {
-        // Canonical records carry a category; read as OpenAI chat, the category is detected instead.
+        // Canonical records carry a category; read as OpenAI chat, it is still the record's own explicit category.
         Path file = Fixtures.write(dir, "d.jsonl", lines(
                 "{\"category\":\"code\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
                         + "{\"role\":\"assistant\",\"content\":\"Hello!\"}]}"));
@@ -75,7 +76,7 @@ class FormatDetectionTest {
 
         assertThat(detected.format()).isEqualTo(Format.WORKBENCH);
         assertThat(chosen.format()).isEqualTo(Format.OPENAI);
-        assertThat(c.examples).extracting(Example::category).containsExactly(Category.TEXT);
+        assertThat(c.examples).extracting(Example::category).containsExactly(Category.CODE);
     }
 
     @Test

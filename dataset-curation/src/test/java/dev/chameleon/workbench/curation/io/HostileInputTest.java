@@ -225,11 +225,11 @@ class HostileInputTest {
 
     @Test
     void unsupportedFilesAreRefusedWithTheListOfFormats() throws Exception {
-        Path csv = Fixtures.write(dir, "data.csv", lines("question,answer", "Hi?,Hello."));
+        Path xmlFile = Fixtures.write(dir, "data.xml", lines("<records><r q=\"Hi?\"/></records>"));
         Path binary = Fixtures.write(dir, "data.bin", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
-        Path unknown = Fixtures.write(dir, "qa.jsonl", lines("{\"question\":\"Hi?\",\"answer\":\"Hello.\"}", GOOD));
+        Path unknown = Fixtures.write(dir, "qa.jsonl", lines("{\"query\":\"Hi?\",\"reply\":\"Hello.\"}", GOOD));
 
-        for (Path p : List.of(csv, binary, unknown)) {
+        for (Path p : List.of(xmlFile, binary, unknown)) {
             Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), p);
             assertThat(c.examples).as(p.toString()).isEmpty();
             assertThat(c.problems).as(p.toString()).singleElement().satisfies(problem -> {
@@ -241,7 +241,11 @@ class HostileInputTest {
             assertThat(SourceReader.detect(p)).isNull();
         }
         Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), unknown);
-        assertThat(c.reasons().get(0)).contains("[question, answer]");
+        assertThat(c.reasons().get(0)).contains("[query, reply]", "--map query=prompt,reply=response");
+        Fixtures.Collector bin = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), binary);
+        assertThat(bin.reasons().get(0)).contains("binary data (first bytes 7f 45 4c 46");
+        Fixtures.Collector xml = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), xmlFile);
+        assertThat(xml.reasons().get(0)).contains("text starting \"<records>");
     }
 
     @Test
@@ -299,7 +303,7 @@ class HostileInputTest {
         assertThat(c.examples).hasSize(2);
         assertThat(c.problems).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(2);
-            assertThat(p.reason()).contains("not valid JSON");
+            assertThat(p.reason()).contains("nests deeper than 1000 levels").doesNotContain("StreamReadConstraints");
         });
     }
 

@@ -94,7 +94,7 @@ class OpenAiImportTest {
     }
 
     @Test
-    void remoteUrlsAreRefusedPerRecordWithTheFix() throws Exception {
+    void remoteUrlsAreKeptByAddressInPlace() throws Exception {
         Path file = Fixtures.write(dir, "remote.jsonl", lines(
                 "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
                         + "\"image_url\":{\"url\":\"https://example.com/cat.png\"}},{\"type\":\"text\",\"text\":\"What?\"}]},"
@@ -103,19 +103,18 @@ class OpenAiImportTest {
 
         Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), file);
 
-        assertThat(c.examples).hasSize(1);
-        assertThat(c.problems).singleElement().satisfies(p -> {
-            assertThat(p.line()).isEqualTo(1);
-            assertThat(p.file()).isEqualTo("remote.jsonl");
-            assertThat(p.reason()).contains("remote images are not fetched", "https://example.com/cat.png",
-                    "--images DIR");
-        });
+        assertThat(c.problems).isEmpty();
+        Example e = c.examples.get(0);
+        assertThat(e.messages().get(0).parts()).containsExactly(new Part.RemoteImage("https://example.com/cat.png"),
+                new Part.Text("What?"));
+        assertThat(e.category()).isEqualTo(Category.VISUAL_CHAT);
+        assertThat(e.hasRemoteImage()).isTrue();
     }
 
     @Test
     void unknownRolesAndPartTypesAndBrokenConversationsAreProblems() throws Exception {
         Path file = Fixtures.write(dir, "bad.jsonl", lines(
-                "{\"messages\":[{\"role\":\"tool\",\"content\":\"42\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}",
+                "{\"messages\":[{\"role\":\"narrator\",\"content\":\"42\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}",
                 "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\",\"audio\":\"x.wav\"}]},"
                         + "{\"role\":\"assistant\",\"content\":\"ok\"}]}",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Only a question\"}]}",
@@ -125,7 +124,7 @@ class OpenAiImportTest {
         Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), file);
 
         assertThat(c.problems).extracting(ImportProblem::line).containsExactly(1L, 2L, 3L);
-        assertThat(c.reasons().get(0)).contains("unknown role 'tool'");
+        assertThat(c.reasons().get(0)).contains("unknown role 'narrator'");
         assertThat(c.reasons().get(1)).contains("type 'audio'");
         assertThat(c.reasons().get(2)).contains("no assistant message");
         assertThat(c.examples).singleElement().satisfies(e ->

@@ -121,6 +121,35 @@ class WebDatasetImportTest {
     }
 
     @Test
+    void aShardCutBetweenEntriesSaysTruncatedNotNoCaption() throws Exception {
+        Path whole = dir.resolve("whole.tar");
+        byte[] blue = Fixtures.png(32, 32, Color.BLUE);
+        try (OutputStream o = Files.newOutputStream(whole)) {
+            tar(o, "1.png", Fixtures.png(Color.RED), "1.txt", "red", "2.png", blue, "2.txt", "blue");
+        }
+        byte[] all = Files.readAllBytes(whole);
+        // Entries: 1.png header + data, 1.txt header + data, 2.png header + data; cut right after 2.png's data.
+        int records = 1 + blocks(Fixtures.png(Color.RED).length) + 1 + 1 + 1 + blocks(blue.length);
+        Path cut = Fixtures.write(dir, "cut.tar", Arrays.copyOf(all, 512 * records));
+
+        Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), cut);
+
+        assertThat(c.examples).extracting(Example::prompt).containsExactly("red");
+        assertThat(c.problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(2);
+            assertThat(p.reason()).contains("truncated", "2.png").doesNotContain("no caption");
+        });
+        // The whole shard, with its end-of-archive record, reads both samples.
+        Fixtures.Collector ok = Fixtures.read(Fixtures.reader(Fixtures.store(dir)), whole);
+        assertThat(ok.examples).extracting(Example::prompt).containsExactly("red", "blue");
+        assertThat(ok.problems).isEmpty();
+    }
+
+    private static int blocks(int bytes) {
+        return (bytes + 511) / 512;
+    }
+
+    @Test
     void aTarGivenAnotherFormatIsRefused() throws Exception {
         Path shard = dir.resolve("s.tar");
         try (OutputStream o = Files.newOutputStream(shard)) {

@@ -57,6 +57,30 @@ class CategoryRulesTest {
     }
 
     @Test
+    void promptSetsNeedNoAnswerAndKeepTheirOwnHarmLabels() {
+        Example prompt = Example.of(List.of(Message.text(Role.USER, "How do I make a weapon?")), Category.TEXT,
+                new Source("f", 1));
+        assertThat(rules.problems(prompt)).anyMatch(p -> p.contains("no assistant message"));
+        assertThat(rules.problems(prompt, DatasetKind.PROMPTS)).isEmpty();
+        assertThat(rules.problems(prompt.withCategory(Category.SAFETY), DatasetKind.PROMPTS)).isEmpty();
+        assertThat(rules.problems(prompt.withCategory(Category.VISUAL_CHAT), DatasetKind.PROMPTS))
+                .containsExactly("a Visual Chat example needs an image in a user turn");
+        Example toolCall = Example.of(List.of(Message.text(Role.USER, "Weather?"),
+                Message.text(Role.FUNCTION_CALL, "{\"name\":\"weather\"}")), Category.TEXT, new Source("f", 1));
+        assertThat(rules.problems(toolCall)).isEmpty();
+    }
+
+    @Test
+    void structuralDetectionIgnoresWhatTheTextSays() {
+        List<Message> refusal = List.of(Message.text(Role.USER, "Come on Friday?"),
+                Message.text(Role.ASSISTANT, "I'm sorry, but I can't make it."));
+        assertThat(rules.detect(refusal, null)).isEqualTo(Category.SAFETY);
+        assertThat(rules.detectStructure(refusal)).isEqualTo(Category.TEXT);
+        assertThat(rules.detectStructure(List.of(Message.of(Role.USER, Part.image(IMG)),
+                Message.text(Role.ASSISTANT, "I can't help with that.")))).isEqualTo(Category.VISUAL_CHAT);
+    }
+
+    @Test
     void canonicalJsonRoundTripsEveryField() {
         Example e = new Example(0, List.of(Message.text(Role.SYSTEM, "Be brief."),
                 Message.of(Role.USER, Part.image(IMG), Part.text("What? \u00e9\u4e2d\ud83d\ude00")),

@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  * counts per category. For a workspace dataset the per-example counts are stored too (table token_count, under
  * the key printed), for the curation views and the packer. Images are not encoded: every image is N codes.
  */
-@Command(name = "count", description = "Token counts per category of a snapshot, or of a workspace dataset "
+@Command(name = "count", mixinStandardHelpOptions = true,
+        description = "Token counts per category of a snapshot, or of a workspace dataset "
         + "(stored there for the curation views and the packer).")
 final class CountCommand implements Callable<Integer> {
 

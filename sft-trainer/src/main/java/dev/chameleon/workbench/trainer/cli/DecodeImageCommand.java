@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code decode-image --image-tokenizer DIR --codes FILE|- --out PNG}. */
-@Command(name = "decode-image", description = "Decode codes (as encode-image prints them) to a PNG.")
+@Command(name = "decode-image", mixinStandardHelpOptions = true,
+        description = "Decode codes (as encode-image prints them) to a PNG.")
 final class DecodeImageCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code decode-text --tokenizer FILE IDS...}: prints the text. */
-@Command(name = "decode-text", description = "Print the text of token ids (special and image ids are skipped).")
+@Command(name = "decode-text", mixinStandardHelpOptions = true,
+        description = "Print the text of token ids (special and image ids are skipped).")
 final class DecodeTextCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code encode-image --image-tokenizer DIR IMAGE}: prints the codes, one raster row a line. */
-@Command(name = "encode-image", description = "Print an image's codes in raster order, one row a line.")
+@Command(name = "encode-image", mixinStandardHelpOptions = true,
+        description = "Print an image's codes in raster order, one row a line.")
 final class EncodeImageCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code encode-text --tokenizer FILE TEXT}: prints the ids, one line. */
-@Command(name = "encode-text", description = "Print the token ids of a text (no BOS/EOS added).")
+@Command(name = "encode-text", mixinStandardHelpOptions = true,
+        description = "Print the token ids of a text (no BOS/EOS added).")
 final class EncodeTextCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -32,7 +32,8 @@ import picocli.CommandLine.ParentCommand;
  * streams the answer's text to standard output as it is generated, image progress to standard error, and with
  * {@code --out} writes {@code answer.txt} and {@code image-1.png}, {@code image-2.png}, ...
  */
-@Command(name = "generate", description = "Answer a prompt (text and images) with a trained checkpoint, streaming "
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Answer a prompt (text and images) with a trained checkpoint, streaming "
         + "text to stdout; --out DIR writes answer.txt and the images as PNG.")
 final class GenerateCommand implements Callable<Integer> {
 

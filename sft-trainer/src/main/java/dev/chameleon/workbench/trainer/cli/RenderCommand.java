@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
  *   17-1040  L   image    &lt;img:1024 codes&gt;
  * </pre>
  */
-@Command(name = "render", description = "Print an example of a snapshot as its training sequence, with the loss "
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = "Print an example of a snapshot as its training sequence, with the loss "
         + "mask visible (L marks tokens the loss is computed on) and image codes collapsed.")
 final class RenderCommand implements Callable<Integer> {
 

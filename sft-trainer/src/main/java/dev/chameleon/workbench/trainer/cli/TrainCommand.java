@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
  * SFT recipe ({@link SftRun}). Progress lines go to standard error; metrics to OUT/metrics.jsonl; the tokenizers are
  * copied to OUT/tokenizers/ first, so the run folder alone is enough for {@code generate}.
  */
-@Command(name = "train", description = "Supervised fine-tuning of a Chameleon-style model on a snapshot, as a run "
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Supervised fine-tuning of a Chameleon-style model on a snapshot, as a run "
         + "config (configs/recipes/*.yaml) says; metrics to OUT/metrics.jsonl, checkpoints to OUT/checkpoints.")
 final class TrainCommand implements Callable<Integer> {
 

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code train-image-tokenizer --images DIR --config small --out DIR [--steps N] [--batch-size B] [--lr RATE]}. */
-@Command(name = "train-image-tokenizer", description = "Train a VQ image tokenizer on a folder of images; "
+@Command(name = "train-image-tokenizer", mixinStandardHelpOptions = true,
+        description = "Train a VQ image tokenizer on a folder of images; "
         + "the folder --out holds its checkpoint (a run resumes from it).")
 final class TrainImageTokenizerCommand implements Callable<Integer> {
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code train-text-tokenizer --input FILE|DIR... --vocab-size N --codebook-size K --out tokenizer.json}. */
-@Command(name = "train-text-tokenizer", description = "Train a byte-level BPE vocabulary that reserves the special "
+@Command(name = "train-text-tokenizer", mixinStandardHelpOptions = true,
+        description = "Train a byte-level BPE vocabulary that reserves the special "
         + "tokens and a block of image codes; write a Hugging Face tokenizer.json.")
 final class TrainTextTokenizerCommand implements Callable<Integer> {
 

@@ -37,8 +37,8 @@ final class StatsCommand implements Callable<Integer> {
                 PrintWriter out = root.out;
                 out.println("workspace " + ws.root());
                 for (DatasetSummary s : list) {
-                    out.printf("%n%s: %,d examples (%,d with images)%n", s.dataset().name(), s.total(),
-                            s.withImages());
+                    out.printf("%n%s (%s): %,d examples (%,d with images)%n", s.dataset().name(),
+                            s.dataset().isPromptSet() ? "prompt set" : "SFT", s.total(), s.withImages());
                     for (Category c : Category.values()) {
                         out.printf("  %-24s %,10d%n", c.label(), s.count(c));
                     }
@@ -55,6 +55,7 @@ final class StatsCommand implements Callable<Integer> {
     static Map<String, Object> toMap(DatasetSummary s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.dataset().name());
+        m.put("kind", s.dataset().kind().wireName());
         m.put("examples", s.total());
         m.put("with_images", s.withImages());
         Map<String, Long> cats = new LinkedHashMap<>();

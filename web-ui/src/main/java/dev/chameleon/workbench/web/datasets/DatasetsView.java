@@ -1,6 +1,9 @@
 package dev.chameleon.workbench.web.datasets;
 
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -8,6 +11,8 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -26,7 +31,11 @@ import com.vaadin.flow.router.RouterLink;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.review.BulkReview;
+import dev.chameleon.workbench.curation.review.BulkUndo;
+import dev.chameleon.workbench.curation.review.ReviewAction;
 import dev.chameleon.workbench.curation.search.QuerySyntaxException;
+import dev.chameleon.workbench.curation.search.SearchPage;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
@@ -40,9 +49,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The datasets of the workspace with their counts, and the examples of the selected one: a lazy grid that
- * pages through the workspace (so a million rows cost one page at a time), narrowed by a search query and
- * filters. Clicking an example opens it for review.
+ * The datasets of the workspace with their kind and counts, and the examples of the selected one: a lazy grid
+ * that pages through the workspace (so a million rows cost one page at a time), narrowed by a search query and
+ * filters. Clicking an example opens it for review; the bulk bar applies one review action to everything the
+ * search and filters match (after a confirmation, with an Undo in the notification).
  */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Datasets | Chameleon Workbench")
@@ -54,7 +64,8 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
             Lucene query syntax over prompt and answer text. All words must match: red circle. \
             Phrases: "red circle". Either: circle OR square. Exclude: -square or NOT square. \
             Wildcards: circ*. Fuzzy: circel~. \
-            Fields: category:visual_chat, status:accepted, has_image:true, tag:demo, harm:privacy, \
+            Fields: category:visual_chat, status:accepted, has_image:true, remote_image:true (images known only \
+            by address), tag:demo, harm:privacy, \
             source:chat.jsonl, length:[100 TO 500] (characters), images:[2 TO *].""";
 
     private final Curation curation;
@@ -69,9 +80,19 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
     private final HorizontalLayout toolbar = new HorizontalLayout();
     private final Grid<ExampleRow> examples = new Grid<>();
     private final Paragraph empty = new Paragraph();
+    private final HorizontalLayout bulkBar = new HorizontalLayout();
+    private final Button bulkAccept = new Button();
+    private final Button bulkReject = new Button();
+    private final ComboBox<Category> bulkCategory = new ComboBox<>();
+    private final Button bulkRecategorise = new Button("Re-categorise");
+    private final TextField bulkTag = new TextField();
+    private final Button bulkAddTag = new Button("Add tag");
 
     private String dataset;
     private SearchRequest request;
+    private long matching;
+    /** Where the open example sits in the grid's rows (-1: not found), for next and previous in the dialog. */
+    private long position = -1;
 
     public DatasetsView(Curation curation) {
         this.curation = curation;
@@ -80,6 +101,8 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         datasets.setId("datasets");
         datasets.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         datasets.addColumn(s -> s.dataset().name()).setHeader("Dataset").setAutoWidth(true).setFlexGrow(1);
+        datasets.addComponentColumn(DatasetsView::kindBadge).setHeader("Kind").setKey("kind").setAutoWidth(true)
+                .setFlexGrow(0);
         count(datasets.addColumn(s -> number(s.total())).setHeader("Examples"));
         for (Category c : Category.values()) {
             count(datasets.addColumn(s -> number(s.count(c))).setHeader(c.label()));
@@ -148,11 +171,12 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         examples.addColumn(ExampleRow::tags).setHeader("Tags").setWidth("8em").setFlexGrow(0);
         examples.setPageSize(100);
         examples.setItems(rowsProvider());
-        examples.addItemClickListener(e -> open(e.getItem().id()));
+        examples.addItemClickListener(e -> open(e.getItem()));
         examples.setSizeFull();
 
+        buildBulkBar();
         empty.setId("empty-workspace");
-        add(new H2("Datasets"), empty, datasets, toolbar, examples);
+        add(new H2("Datasets"), empty, datasets, toolbar, bulkBar, examples);
         setFlexGrow(1, examples);
     }
 
@@ -196,7 +220,9 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
     private void applyFilters() {
         if (dataset == null) {
             request = null;
+            matching = 0;
             matches.setText("");
+            updateBulkBar();
             examples.getDataProvider().refreshAll();
             return;
         }
@@ -214,12 +240,186 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         search.setInvalid(false);
         search.setErrorMessage(null);
         request = next;
+        matching = count;
         matches.setText(String.format("%,d %s", count, count == 1 ? "example" : "examples"));
+        updateBulkBar();
         examples.getDataProvider().refreshAll();
     }
 
-    private void open(long exampleId) {
-        new ExampleDetail(curation, exampleId, this::reviewed).open();
+    /** SFT data or a prompt set, as a badge. */
+    private static Span kindBadge(DatasetSummary s) {
+        Span badge = new Span(s.dataset().isPromptSet() ? "Prompt set" : "SFT");
+        badge.getElement().getThemeList().add(s.dataset().isPromptSet() ? "badge contrast" : "badge");
+        badge.addClassName("dataset-kind");
+        return badge;
+    }
+
+    private void open(ExampleRow row) {
+        position = positionOf(row);
+        new ExampleDetail(curation, row.id(), this::step, this::reviewed).open();
+    }
+
+    /** The row's place in the current rows: its sequence number when unfiltered, else its rank in the search. */
+    private long positionOf(ExampleRow row) {
+        if (request.isUnfiltered()) {
+            return row.seq();
+        }
+        for (int offset = 0; offset < matching; offset += 1000) {
+            SearchPage page = curation.search(request, offset, 1000);
+            int i = page.ids().indexOf(row.id());
+            if (i >= 0) {
+                return offset + (long) i;
+            }
+            if (page.ids().size() < 1000) {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The example {@code step} rows from the open one. If the open one has left the rows (reviewed out of a status
+     * filter), the row now in its place is the next one.
+     */
+    private Optional<Long> step(long fromId, int step) {
+        if (request == null || position < 0) {
+            return Optional.empty();
+        }
+        List<ExampleRow> here = curation.rows(request, position, 1);
+        boolean stillHere = !here.isEmpty() && here.get(0).id() == fromId;
+        long target = stillHere || step < 0 ? position + step : position;
+        if (target < 0) {
+            return Optional.empty();
+        }
+        List<ExampleRow> rows = curation.rows(request, target, 1);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        position = target;
+        return Optional.of(rows.get(0).id());
+    }
+
+    // ---- bulk review -------------------------------------------------------------------------------------------
+
+    private void buildBulkBar() {
+        bulkBar.setId("bulk-bar");
+        bulkAccept.setId("bulk-accept");
+        bulkAccept.addThemeVariants(ButtonVariant.LUMO_SUCCESS, ButtonVariant.LUMO_SMALL);
+        bulkAccept.addClickListener(e -> confirm(ReviewAction.accept()));
+        bulkReject.setId("bulk-reject");
+        bulkReject.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
+        bulkReject.addClickListener(e -> confirm(ReviewAction.reject()));
+        bulkCategory.setId("bulk-category");
+        bulkCategory.setPlaceholder("Category");
+        bulkCategory.setItems(Category.values());
+        bulkCategory.setItemLabelGenerator(Category::label);
+        bulkCategory.setWidth("13em");
+        bulkRecategorise.setId("bulk-recategorise");
+        bulkRecategorise.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        bulkRecategorise.addClickListener(e -> {
+            if (bulkCategory.getValue() == null) {
+                bulkCategory.setInvalid(true);
+                bulkCategory.setErrorMessage("Choose a category first");
+                return;
+            }
+            bulkCategory.setInvalid(false);
+            confirm(ReviewAction.category(bulkCategory.getValue(), null));
+        });
+        bulkTag.setId("bulk-tag");
+        bulkTag.setPlaceholder("Tag");
+        bulkTag.setWidth("10em");
+        bulkAddTag.setId("bulk-add-tag");
+        bulkAddTag.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        bulkAddTag.addClickListener(e -> {
+            ReviewAction action;
+            try {
+                action = ReviewAction.tag(bulkTag.getValue() == null ? "" : bulkTag.getValue().strip());
+            } catch (IllegalArgumentException ex) {
+                bulkTag.setInvalid(true);
+                bulkTag.setErrorMessage(ex.getMessage());
+                return;
+            }
+            bulkTag.setInvalid(false);
+            confirm(action);
+        });
+        Span label = new Span("All matching:");
+        label.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        bulkBar.add(label, bulkAccept, bulkReject, bulkCategory, bulkRecategorise, bulkTag, bulkAddTag);
+        bulkBar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        bulkBar.getStyle().set("flex-wrap", "wrap");
+    }
+
+    /** Labels the bulk buttons with what they will touch: everything the search and filters match. */
+    private void updateBulkBar() {
+        String n = number(matching);
+        bulkAccept.setText("Accept " + n + " matching");
+        bulkReject.setText("Reject " + n + " matching");
+        bulkBar.setEnabled(request != null && matching > 0);
+    }
+
+    private void confirm(ReviewAction action) {
+        if (request == null || matching == 0) {
+            return;
+        }
+        SearchRequest target = request;
+        long n = matching;
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setId("bulk-confirm");
+        dialog.setHeader(capitalized(action.describe()) + " " + number(n) + " " + (n == 1 ? "example" : "examples") + "?");
+        dialog.setText("This applies \"" + action.describe() + "\" to every example of " + target.dataset()
+                + " matching the current search and filters (" + number(n) + "). You can undo it afterwards.");
+        dialog.setCancelable(true);
+        dialog.setConfirmText(capitalized(action.describe()) + " " + number(n));
+        dialog.addConfirmListener(e -> apply(target, action));
+        dialog.open();
+    }
+
+    private void apply(SearchRequest target, ReviewAction action) {
+        BulkReview r;
+        try {
+            r = curation.review(target, action);
+        } catch (IllegalArgumentException e) { // a query that no longer parses, a dataset gone
+            Notification.show(e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
+                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
+            return;
+        }
+        reviewed();
+        StringBuilder text = new StringBuilder(capitalized(r.action()) + ": " + number(r.changed()) + " changed");
+        if (r.unchanged() > 0) {
+            text.append(", ").append(number(r.unchanged())).append(" already so");
+        }
+        if (r.skippedCount() > 0) {
+            text.append(", ").append(number(r.skippedCount())).append(" skipped (")
+                    .append(String.join("; ", r.skipped().keySet())).append(')');
+        }
+        Notification note = new Notification();
+        note.setId("bulk-result");
+        note.setDuration(15_000);
+        note.setPosition(Notification.Position.BOTTOM_CENTER);
+        Span message = new Span(text.toString());
+        message.setId("bulk-result-text");
+        Button undo = new Button("Undo", e -> {
+            note.close();
+            undo(r.batchId());
+        });
+        undo.setId("bulk-undo");
+        undo.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
+        HorizontalLayout content = new HorizontalLayout(message, undo);
+        content.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        note.add(content);
+        note.open();
+    }
+
+    private void undo(long batchId) {
+        try {
+            BulkUndo u = curation.undo(batchId);
+            Notification.show("Undone: " + number(u.restored()) + " " + (u.restored() == 1 ? "example" : "examples")
+                    + " restored", 4000, Notification.Position.BOTTOM_CENTER);
+        } catch (IllegalArgumentException e) {
+            Notification.show(e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
+                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+        reviewed();
     }
 
     /** After a review change: the rows may leave the filter, and the dataset's counts change. */
@@ -245,6 +445,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         empty.setVisible(datasetItems.isEmpty());
         datasets.setVisible(!datasetItems.isEmpty());
         toolbar.setVisible(!datasetItems.isEmpty());
+        bulkBar.setVisible(!datasetItems.isEmpty());
         examples.setVisible(!datasetItems.isEmpty());
     }
 

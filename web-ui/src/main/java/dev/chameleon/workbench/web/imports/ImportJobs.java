@@ -1,30 +1,37 @@
 package dev.chameleon.workbench.web.imports;
 
 import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.curation.FileImport;
 import dev.chameleon.workbench.curation.io.ImportOptions;
+import dev.chameleon.workbench.curation.io.ImportPreview;
 import dev.chameleon.workbench.curation.io.ImportProgress;
-import dev.chameleon.workbench.curation.io.ImportReport;
+import dev.chameleon.workbench.curation.io.SourceReader;
 import jakarta.annotation.PreDestroy;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Runs imports off the request threads, one at a time (the workspace imports one file at a time anyway), and
- * owns the folder uploads land in until they are imported.
+ * Runs imports off the request threads, one at a time (the workspace imports one file at a time anyway), previews
+ * uploads, and owns the folder uploads land in until they are imported.
  *
  * <p>It depends on {@link Curation} so Spring stops it first: a running import is cancelled and finishes
  * its last batch before the workspace closes.
  */
 @Component
 class ImportJobs {
+
+    /** How many examples of each upload the preview shows. */
+    static final int PREVIEW_EXAMPLES = 5;
 
     private final Curation curation;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -67,15 +74,26 @@ class ImportJobs {
         return dir.resolve(safeName(fileName));
     }
 
-    /** Imports an uploaded file, then deletes it; the future completes with the report or the failure. */
-    CompletableFuture<ImportReport> start(String dataset, Path file, ImportOptions options, ImportProgress progress) {
+    /**
+     * The first examples an upload would give with these options (never fetching remote images: a preview must be
+     * quick and offline), with the format and mapping in effect and the kind the records look like.
+     */
+    ImportPreview preview(Path file, ImportOptions options) throws IOException {
+        return new SourceReader(curation.images(), curation.rules(), options.withFetchImages(false))
+                .preview(file, PREVIEW_EXAMPLES);
+    }
+
+    /**
+     * Imports uploaded files in order, then deletes them; a file that fails is reported and the next one goes on.
+     * The future completes with one result per file read, or fails when the dataset refuses the import as a whole.
+     */
+    CompletableFuture<List<FileImport>> start(String dataset, List<Path> files, ImportOptions options,
+                                              Function<Path, ImportProgress> progress) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return curation.importFile(dataset, file, options, progress);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
+                return curation.importFiles(dataset, files, options, progress);
             } finally {
-                discard(file);
+                files.forEach(ImportJobs::discard);
             }
         }, executor);
     }

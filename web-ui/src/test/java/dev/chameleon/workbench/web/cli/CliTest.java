@@ -274,9 +274,9 @@ class CliTest {
                 .contains("text, code, visual_chat, image_generation, interleaved_generation, safety");
 
         Run format = run("--workspace", ws.toString(), "import", fixture.toString(), "--dataset", "chat",
-                "--format", "csv");
+                "--format", "parquet");
         assertThat(format.exit()).isEqualTo(2);
-        assertThat(format.err()).contains("'csv'").contains("openai").contains("sharegpt");
+        assertThat(format.err()).contains("'parquet'").contains("openai").contains("sharegpt");
 
         Run query = run("--workspace", ws.toString(), "search", "--dataset", "chat", "length:[abc TO 5]");
         assertThat(query.exit()).isEqualTo(2);

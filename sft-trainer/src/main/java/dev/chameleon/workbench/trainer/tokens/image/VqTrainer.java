@@ -108,8 +108,8 @@ public final class VqTrainer implements AutoCloseable {
     /** The step training started or resumed at: the learning-rate schedule counts from it. */
     private final long firstStep;
     private long step;
-    /** Test hook: collect garbage between forward and backward to expose freed scalar operands. */
-    boolean gcBeforeBackward;
+    /** Test hook run between forward and backward: collect garbage, or fill freed native memory with NaN. */
+    Runnable beforeBackward = () -> { };
 
     private VqTrainer(VqModel model, NDManager manager, long step, Options options) {
         this.model = model;
@@ -211,9 +211,7 @@ public final class VqTrainer implements AutoCloseable {
                             ? diff.square().mean() : diff.abs().mean();                      // ()
                     NDArray beta = sub.full(new Shape(1), (float) config.beta());
                     NDArray loss = rec.add(pass.commitment()).add(pass.codebookLoss().mul(beta)); // (1)
-                    if (gcBeforeBackward) {
-                        System.gc();
-                    }
+                    beforeBackward.run();
                     collector.backward(loss);
                     losses = new float[] {loss.getFloat(0), rec.getFloat(), pass.commitment().getFloat(),
                             pass.codebookLoss().getFloat()};
