@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * For the 100,000-match figure: {@code mvn -pl dataset-curation test -Dtest=BulkReviewSpeedTest
  * -Dwb.bulkMatches=100000}; it prints the times.
  */
-@Tag("unit")
+@Tag("slow")
 class BulkReviewSpeedTest {
 
     private static final int MATCHES = 20_000;

@@ -13,6 +13,7 @@ import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.curation.snapshot.ExportResult;
 import dev.chameleon.workbench.curation.store.Dataset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Import through the facade: idempotent re-import, resumable after a cancel, export round trip. */
+@Tag("unit")
 class ImportExportTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.TokenCounts;
 import dev.chameleon.workbench.curation.store.TokenCounts.Row;
 import dev.chameleon.workbench.curation.store.TokenCounts.Totals;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Token counts stored per example and tokenizer key, added up per category of a dataset. */
+@Tag("unit")
 class TokenCountsTest {
 
     @TempDir

@@ -10,6 +10,7 @@ import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.curation.store.InsertResult;
 import dev.chameleon.workbench.curation.store.WorkspaceLockedException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class WorkspaceTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keeps the module dependencies pointing one way, web-ui -> (sft-trainer, safety) -> dataset-curation,
  * and keeps Vaadin out of the services: UI code calls services, services never import UI.
  */
+@Tag("unit")
 class ArchitectureTest {
 
     private static final String CURATION = "dev.chameleon.workbench.curation..";

@@ -10,6 +10,7 @@ import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.web.runs.RunInfo;
 import dev.chameleon.workbench.web.runs.RunService;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,7 @@ import static org.assertj.core.api.Assertions.fail;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"vaadin.devmode.devTools.enabled=false", "workbench.demo=false",
                 "workbench.runs.tokenizers=runs-test", "workbench.runs.jvm-options=-Xmx512m"})
+@Tag("browser")
 class JourneyBrowserTest {
 
 

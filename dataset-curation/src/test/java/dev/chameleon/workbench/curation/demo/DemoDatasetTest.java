@@ -12,6 +12,7 @@ import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.model.Role;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The demo dataset: deterministic, all six categories, valid, and checkable by a script. */
+@Tag("unit")
 class DemoDatasetTest {
 
     private static final CategoryRules RULES = new CategoryRules(HarmTaxonomy.standard());

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.curation.demo;
 
 import dev.chameleon.workbench.curation.demo.ShapeImages.Colour;
 import dev.chameleon.workbench.curation.demo.ShapeImages.Shape;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The drawing and its reading back from pixels: what a later checker of generated images relies on. */
+@Tag("unit")
 class DemoShapeImagesTest {
 
     @Test

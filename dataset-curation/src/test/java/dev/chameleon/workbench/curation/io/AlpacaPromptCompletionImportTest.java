@@ -3,6 +3,7 @@ package dev.chameleon.workbench.curation.io;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Role;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import static dev.chameleon.workbench.curation.io.Fixtures.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Alpaca instruction records and prompt/completion pairs. */
+@Tag("unit")
 class AlpacaPromptCompletionImportTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import static dev.chameleon.workbench.curation.io.Fixtures.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Folders of images with captions: each caption asks for its image (Image Generation). */
+@Tag("unit")
 class CaptionFolderImportTest {
 
     @TempDir

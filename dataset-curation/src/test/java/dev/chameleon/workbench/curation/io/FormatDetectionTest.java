@@ -2,6 +2,7 @@ package dev.chameleon.workbench.curation.io;
 
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static dev.chameleon.workbench.curation.io.Fixtures.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Detection from the first record's keys and the input's shape, and --format overriding it. */
+@Tag("unit")
 class FormatDetectionTest {
 
     @TempDir

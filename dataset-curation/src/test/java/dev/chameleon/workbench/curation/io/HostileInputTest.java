@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.curation.io;
 
 import dev.chameleon.workbench.curation.model.Category;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** Inputs built to hurt: bombs, forged image headers, path traversal, corrupt files, giant lines. */
+@Tag("unit")
 class HostileInputTest {
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.curation.io;
 
 import dev.chameleon.workbench.curation.model.Example;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static dev.chameleon.workbench.curation.io.Fixtures.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The containers around records: JSONL, JSON arrays, pretty-printed objects, gzip; line numbers and progress. */
+@Tag("unit")
 class JsonContainerTest {
 
     @TempDir

@@ -6,6 +6,7 @@ import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Part;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** WebDataset .tar shards: consecutive entries sharing a key form one captioned sample. */
+@Tag("unit")
 class WebDatasetImportTest {
 
     @TempDir

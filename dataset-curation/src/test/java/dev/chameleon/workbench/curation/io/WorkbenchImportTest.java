@@ -9,6 +9,7 @@ import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.curation.model.Source;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static dev.chameleon.workbench.curation.io.Fixtures.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The canonical JSONL that export writes reads back into the same examples. */
+@Tag("unit")
 class WorkbenchImportTest {
 
     @TempDir

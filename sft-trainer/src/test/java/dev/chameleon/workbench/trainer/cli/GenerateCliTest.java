@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (PyTorch CPU), fake tokenizers (N = 4): {@code generate} streams and writes text and PNGs. */
+@Tag("engine")
 class GenerateCliTest {
 
     @TempDir

@@ -14,6 +14,7 @@ import dev.chameleon.workbench.trainer.render.Fakes;
 import dev.chameleon.workbench.trainer.render.RenderOptions;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sft-trainer command line over fake tokenizers: render shows the loss mask, count adds up and stores. */
+@Tag("unit")
 class RenderCliTest {
 
     /** Fake tokenizers for any path; training writes a marker file. */

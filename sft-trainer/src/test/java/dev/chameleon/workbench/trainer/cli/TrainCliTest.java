@@ -11,10 +11,12 @@ import dev.chameleon.workbench.curation.model.Source;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (PyTorch CPU), fake tokenizers: {@code train --config FILE [--resume]} end to end on a text snapshot. */
+@Tag("engine")
 class TrainCliTest {
 
     @TempDir

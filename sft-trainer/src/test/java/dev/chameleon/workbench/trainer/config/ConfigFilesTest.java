@@ -14,12 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every YAML under configs/ (subfolders too) parses, opens with a comment, and is validated by the type its
  * folder holds; a file in a folder no validator knows still has to be well-formed YAML.
  */
+@Tag("unit")
 class ConfigFilesTest {
 
     /** configs/ at the repository root, found from the module directory surefire runs in. */

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (PyTorch CPU), fake tokenizers: loading checkpoints in the trainer's layout, and what goes wrong. */
+@Tag("engine")
 class GeneratorLoadTest {
 
     private static final int N = 4;

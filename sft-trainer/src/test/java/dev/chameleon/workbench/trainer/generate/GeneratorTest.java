@@ -21,11 +21,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Engine-bound (PyTorch CPU), fake tokenizers, a tiny random model: generation end to end. */
+@Tag("engine")
 class GeneratorTest {
 
     private static final int N = 40;

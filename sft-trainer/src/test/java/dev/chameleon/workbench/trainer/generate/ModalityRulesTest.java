@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Plain unit tests (no engine) of the decoding rules: thousands of answers decoded from random logits (begin-image
  * boosted so image blocks are frequent) through the modality mask and the sampler, checked token by token.
  */
+@Tag("unit")
 class ModalityRulesTest {
 
     private static final VocabularyLayout L = GenFixtures.text().layout();

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * for a long prompt fed in uneven chunks and one token at a time, with GQA and with norm reordering, and for a
  * left-padded row of a batch.
  */
+@Tag("engine")
 class KvCacheTest {
 
     private static final int T = 150;

@@ -11,9 +11,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Engine-bound (PyTorch CPU): builds the tiny preset in DJL and runs one forward pass. */
+@Tag("engine")
 class ModelForwardTest {
 
     private static long djlParameters(ChameleonModel model) {

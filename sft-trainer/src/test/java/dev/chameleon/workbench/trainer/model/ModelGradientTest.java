@@ -13,12 +13,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Engine-bound (PyTorch CPU): backward through every block, with a garbage collection between forward and
  * backward (the scalar pitfall in PLATFORM-NOTES), matches central finite differences in float64.
  */
+@Tag("engine")
 class ModelGradientTest {
 
     @Test

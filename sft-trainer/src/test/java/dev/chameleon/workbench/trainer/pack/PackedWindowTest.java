@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.trainer.pack;
 
 import dev.chameleon.workbench.trainer.render.RenderedExample;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class PackedWindowTest {
 
     @Test

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.pack;
 
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.render.RenderedExample;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.function.BiFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class PackerTest {
 
     private static final List<BiFunction<Packer, List<PackItem>, PackPlan>> BOTH =

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The guidance rows: which examples give them, and what the two rows hold. */
+@Tag("unit")
 class GuidanceRowsTest {
 
     final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);

@@ -8,9 +8,11 @@ import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Batched rendering gives exactly the sequences of rendering one by one, and the same errors. */
+@Tag("unit")
 class RenderAllTest {
 
     final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);

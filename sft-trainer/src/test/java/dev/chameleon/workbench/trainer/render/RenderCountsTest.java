@@ -5,6 +5,7 @@ import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Token counts per example and per category. */
+@Tag("unit")
 class RenderCountsTest {
 
     static final int N = 4;

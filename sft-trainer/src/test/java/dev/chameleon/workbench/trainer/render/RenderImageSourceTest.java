@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.render;
 
 import dev.chameleon.workbench.curation.images.ImageLimits;
 import dev.chameleon.workbench.curation.images.ImageStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Image sources over a workspace image store and over a snapshot folder. */
+@Tag("unit")
 class RenderImageSourceTest {
 
     @TempDir

@@ -6,6 +6,7 @@ import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.trainer.tokens.ImageFit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Image-first rotation of image-caption pairs: deterministic per example and seed, about half of them. */
+@Tag("unit")
 class RenderRotationTest {
 
     final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);

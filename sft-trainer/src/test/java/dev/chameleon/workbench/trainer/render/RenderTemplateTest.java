@@ -7,6 +7,7 @@ import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.trainer.tokens.ImageFit;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The chat template's invariants: where the loss is, complete image blocks, a consistent modality mask. */
+@Tag("unit")
 class RenderTemplateTest {
 
     static final int N = 4;

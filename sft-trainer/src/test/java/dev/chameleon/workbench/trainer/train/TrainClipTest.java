@@ -17,9 +17,11 @@ import ai.djl.util.PairList;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Engine-bound (PyTorch CPU): global-norm clipping and AdamW's weight-decay exclusions. */
+@Tag("engine")
 class TrainClipTest {
 
     @Test

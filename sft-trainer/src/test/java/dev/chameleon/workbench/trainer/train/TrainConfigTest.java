@@ -9,10 +9,12 @@ import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Plain unit tests: run configs load through ConfigLoader and bad values name their field. */
+@Tag("engine")
 class TrainConfigTest {
 
     @TempDir

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * steps there and the new weights are copied back. Dropout is off: with it on, the slices draw their masks in
  * another order than one device does.
  */
+@Tag("engine")
 class TrainDataParallelTest {
 
     @TempDir

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Synthetic data generated here (short text conversations); a real BPE tokenizer trained on it and an untrained
  * tiny VQ image tokenizer (the snapshot has no images; the codebook only sizes the vocabulary).
  */
+@Tag("slow")
 class TrainKillResumeTest {
 
     private static final int STEPS = 150;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (PyTorch CPU), a few seconds: the recipe learns a tiny synthetic counting task. */
+@Tag("engine")
 class TrainLearningTest {
 
     @TempDir

@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Engine-bound (PyTorch CPU): the SFT loss on hand-computed logits. */
+@Tag("engine")
 class TrainLossTest {
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (PyTorch CPU): the native arrays the run holds do not grow over 50 steps. */
+@Tag("engine")
 class TrainMemoryTest {
 
     @TempDir

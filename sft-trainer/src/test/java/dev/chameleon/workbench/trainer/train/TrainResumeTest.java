@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Engine-bound (PyTorch CPU): a run stopped by an exception after its step-3 checkpoint (an in-process stand-in
  * for kill -9) and resumed repeats the uninterrupted run's losses, dropout on.
  */
+@Tag("engine")
 class TrainResumeTest {
 
     @TempDir

@@ -3,9 +3,11 @@ package dev.chameleon.workbench.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Plain unit test: warm-up then cosine values. */
+@Tag("unit")
 class TrainScheduleTest {
 
     @Test

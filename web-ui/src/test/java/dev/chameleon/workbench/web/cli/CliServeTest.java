@@ -3,6 +3,7 @@ package dev.chameleon.workbench.web.cli;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.web.WorkbenchApplication;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What {@code workbench serve} does to a workspace on start: the demo dataset on a first start only. */
+@Tag("unit")
 class CliServeTest {
 
     @TempDir

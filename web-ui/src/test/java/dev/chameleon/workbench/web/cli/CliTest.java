@@ -8,6 +8,7 @@ import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.web.TestData;
 import dev.chameleon.workbench.web.Workbench;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end on throw-away workspaces: exit codes, JSON summaries and error messages. */
+@Tag("unit")
 class CliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

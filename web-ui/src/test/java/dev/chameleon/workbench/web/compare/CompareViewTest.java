@@ -17,6 +17,7 @@ import dev.chameleon.workbench.web.playground.Checkpoint;
 import dev.chameleon.workbench.web.playground.CheckpointService;
 import dev.chameleon.workbench.web.playground.Checkpoints;
 import dev.chameleon.workbench.web.playground.FakeEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Side by side over the fake engine: both answers stream, the pair is rated, and the win rate follows. */
+@Tag("view")
 class CompareViewTest extends KaribuTest {
 
     @TempDir

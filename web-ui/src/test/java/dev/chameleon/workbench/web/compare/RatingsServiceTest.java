@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.web.compare;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+@Tag("unit")
 class RatingsServiceTest {
 
     @TempDir

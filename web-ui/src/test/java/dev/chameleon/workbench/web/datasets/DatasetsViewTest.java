@@ -22,6 +22,7 @@ import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.web.KaribuTest;
 import dev.chameleon.workbench.web.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -45,6 +46,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("view")
 class DatasetsViewTest extends KaribuTest {
 
     /** Imports the fixture into a fresh dataset and opens the Datasets view on it. */

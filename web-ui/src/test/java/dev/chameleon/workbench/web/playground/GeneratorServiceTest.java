@@ -8,6 +8,7 @@ import dev.chameleon.workbench.trainer.generate.Generator;
 import dev.chameleon.workbench.trainer.generate.Guidance;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.trainer.generate.Sampling;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The application's engine over the real {@link Generator}. */
+@Tag("engine")
 class GeneratorServiceTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.web.playground;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("engine")
 class LoadedModelsTest {
 
     /** Stands in for a Generator: records loads and closes. */

@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.web.playground;
 
 import dev.chameleon.workbench.web.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "vaadin.devmode.devTools.enabled=false")
 @Import(PlaygroundBrowserTest.Engine.class)
+@Tag("browser")
 class PlaygroundBrowserTest {
 
 

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.upload.Upload;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.KaribuTest;
 import dev.chameleon.workbench.web.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The playground over a fake engine (canned events, see {@link FakeEngine}) and fake run folders: the answer
  * streams in, images fill in, Stop cancels, and engine errors reach the user.
  */
+@Tag("view")
 class PlaygroundViewTest extends KaribuTest {
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.web.runs;
 
 import dev.chameleon.workbench.trainer.train.StepMetrics;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Following metrics.jsonl as the trainer writes it, and the stats line the Runs view shows from it. */
+@Tag("unit")
 class MetricsTailTest {
 
     @TempDir

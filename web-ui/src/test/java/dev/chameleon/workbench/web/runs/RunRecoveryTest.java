@@ -2,6 +2,7 @@ package dev.chameleon.workbench.web.runs;
 
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.web.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * watched to its end (succeeded when its last step is in, interrupted otherwise); a queued run queues again.
  * The "trainers" here are shell processes whose command line names the run folder, as the real one does.
  */
+@Tag("slow")
 class RunRecoveryTest {
 
     private Curation curation;

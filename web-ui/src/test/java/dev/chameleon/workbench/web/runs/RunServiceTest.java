@@ -10,6 +10,7 @@ import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.trainer.train.StepMetrics;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import dev.chameleon.workbench.web.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the newest checkpoint; a restarted service rebuilds the runs from their folders.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("slow")
 class RunServiceTest {
 
     private static Curation curation;

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.web.KaribuTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Runs view over the shared test workspace's demo dataset. The trainer is a shell script standing in for
  * the real one (RunServiceTest runs the real one): it writes three steps of metrics and a checkpoint, or fails.
  */
+@Tag("view")
 class RunsViewTest extends KaribuTest {
 
     /** Three steps of metrics.jsonl in the trainer's format, a checkpoint, and progress lines on stdout. */

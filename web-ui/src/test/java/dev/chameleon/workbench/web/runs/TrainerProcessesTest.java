@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.web.runs;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.jar.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How the trainer's command line is built: from the class path in a build, through the jar when packaged. */
+@Tag("unit")
 class TrainerProcessesTest {
 
     @TempDir

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Config validation and the paper configuration's shapes; allocates no weights. */
+@Tag("engine")
 class VqConfigTest {
 
     @Test

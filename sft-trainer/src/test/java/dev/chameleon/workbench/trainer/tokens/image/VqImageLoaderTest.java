@@ -22,9 +22,11 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of bad or unusual image gets a clear error or a defined conversion, never a crash. */
+@Tag("engine")
 class VqImageLoaderTest {
 
     @Test

@@ -7,9 +7,11 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The paper's pre-processing: white compositing, Lanczos resize, centre-crop versus padding. */
+@Tag("engine")
 class VqPreprocessingTest {
 
     @Test

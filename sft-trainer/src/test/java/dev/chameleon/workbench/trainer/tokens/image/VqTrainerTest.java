@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine-bound (DJL + PyTorch CPU) tests of the VQ model and its trainer on tiny synthetic images. */
+@Tag("engine")
 class VqTrainerTest {
 
     private static final VqConfig TINY = VqConfig.tiny();

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.tokens.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * tokens right after the four specials, end-image before begin-image, end-of-turn among reserved ids, and
  * byte tokens in GPT-2 character order rather than byte order.
  */
+@Tag("unit")
 class BpeChameleonJsonTest {
 
     static final int CODES = 20;

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.tokens.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The tokenizer.json we write, read by the Rust library through DJL, must give our ids exactly. */
+@Tag("unit")
 class BpeDjlCompatibilityTest {
 
     @TempDir

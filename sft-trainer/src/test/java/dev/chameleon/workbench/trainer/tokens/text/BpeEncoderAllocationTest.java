@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.tokens.text;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The encoder's hot loop allocates nothing: a warm encode allocates its result array and no more. */
+@Tag("unit")
 class BpeEncoderAllocationTest {
 
     @Test

@@ -1,12 +1,14 @@
 package dev.chameleon.workbench.trainer.tokens.text;
 
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("unit")
 class BpeLayoutTest {
 
     private final BpeTokenizer tok = BpeFixtures.small();

@@ -1,11 +1,13 @@
 package dev.chameleon.workbench.trainer.tokens.text;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("unit")
 class BpeRoundTripTest {
 
     private final BpeTokenizer tok = BpeFixtures.small();

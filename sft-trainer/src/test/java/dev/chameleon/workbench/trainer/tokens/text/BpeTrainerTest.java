@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.trainer.tokens.text;
 
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class BpeTrainerTest {
 
     @TempDir
