@@ -1,5 +1,5 @@
 # Shared set-up of the benchmark scripts (sourced, not run): the PyTorch peer's Debian packages, the class path of
-# a private build folder, and jemalloc for the JVM (PLATFORM-NOTES: it avoids glibc page-fault storms on large
+# a private build folder, and jemalloc for the JVM (docs/platform.md#jemalloc: no glibc page-fault storms on large
 # activations). The caller has cd'ed to the repository root.
 
 # Installs what the PyTorch eager peer needs when missing: python3-torch (1.13) with libopenblas0-pthread for a

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 source sft-trainer/scripts/bench-env.sh
 bench_classpath "${WB_BUILD_DIR:-target-mem}"
 
-# jemalloc, as the training benchmark and PLATFORM-NOTES use it for the trainer.
+# jemalloc, as the training benchmark uses it for the trainer (docs/platform.md#jemalloc).
 if [ "${WB_NO_JEMALLOC:-0}" != 1 ]; then
   bench_jemalloc "${WB_MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
 fi

@@ -12,7 +12,7 @@ bench_install_peer
 
 bench_classpath "${WB_BUILD_DIR:-target-tbench}"   # WB_SKIP_BUILD=1 reuses its classes and class path
 
-# jemalloc avoids glibc page-fault storms on large activations (PLATFORM-NOTES). The benchmark removes
+# jemalloc avoids glibc page-fault storms on large activations (docs/platform.md#jemalloc). The benchmark removes
 # it from the PyTorch peer's environment and gives the peer its own thread settings.
 bench_jemalloc dirty_decay_ms:-1,muzzy_decay_ms:-1
 

@@ -9,7 +9,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium for the real-browser tests, with the launch flags PLATFORM-NOTES found to work here.
+ * Debian's headless Chromium for the real-browser tests (launch flags: docs/platform.md#chromium-for-browser-tests).
  * A missing browser fails the test (CI installs it through .ci/run); it never skips.
  */
 public final class Chromium {

@@ -48,14 +48,14 @@ final class CheckDemoCommand implements Callable<Integer> {
             description = "Sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    // Off by default: on the default demo run, CHAMELEON.md's 3.0/1.2 took right pictures from 250/250 to 61/250.
+    // Off by default: the paper's 3.0/1.2 (docs/chameleon.md#inference) took the demo run's right pictures to 61/250.
     @Option(names = "--guidance-text", defaultValue = "1", paramLabel = "G",
-            description = "Text guidance weight for pictures; 1 with --guidance-image 1 = no guidance; CHAMELEON.md's "
+            description = "Text guidance weight for pictures; 1 with --guidance-image 1 = no guidance; Chameleon's "
                     + "is 3.0 (default: ${DEFAULT-VALUE}).")
     double guidanceText;
 
     @Option(names = "--guidance-image", defaultValue = "1", paramLabel = "G",
-            description = "Image guidance weight for pictures; CHAMELEON.md's is 1.2 (default: ${DEFAULT-VALUE}).")
+            description = "Image guidance weight for pictures; Chameleon's is 1.2 (default: ${DEFAULT-VALUE}).")
     double guidanceImage;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Sampling seed (default: ${DEFAULT-VALUE}).")

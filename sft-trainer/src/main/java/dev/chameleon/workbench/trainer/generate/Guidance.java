@@ -3,7 +3,7 @@ package dev.chameleon.workbench.trainer.generate;
 /**
  * Classifier-free guidance for image codes, from three rows decoded side by side: the full prompt (f), the
  * prompt's images only (i) and the unconditioned [BOS, begin-image] (u):
- * {@code logits = u + image * (i - u) + text * (f - i)} (CHAMELEON.md, Inference).
+ * {@code logits = u + image * (i - u) + text * (f - i)} (docs/chameleon.md#classifier-free-guidance).
  *
  * @param text  weight of the text condition, g_txt (3.0)
  * @param image weight of the image condition, g_img (1.2)

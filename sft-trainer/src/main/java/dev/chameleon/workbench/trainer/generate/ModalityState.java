@@ -3,7 +3,7 @@ package dev.chameleon.workbench.trainer.generate;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 
 /**
- * The per-step modality rules of one answer (CHAMELEON.md, Inference), inspected before and updated after every
+ * The per-step modality rules of one answer (docs/chameleon.md#inference), inspected before and updated after every
  * token:
  *
  * <pre>

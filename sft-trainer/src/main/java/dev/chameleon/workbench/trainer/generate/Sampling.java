@@ -1,7 +1,7 @@
 package dev.chameleon.workbench.trainer.generate;
 
 /**
- * How the next token is drawn from the logits (CHAMELEON.md, Inference).
+ * How the next token is drawn from the logits (docs/chameleon.md#sampling-defaults).
  *
  * @param temperature       divides the logits; 0 means greedy (argmax)
  * @param topP              nucleus: keep the smallest set of tokens whose probabilities sum to at least this; 1 = off

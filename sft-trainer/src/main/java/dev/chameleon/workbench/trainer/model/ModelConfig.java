@@ -1,7 +1,7 @@
 package dev.chameleon.workbench.trainer.model;
 
 /**
- * The shape of a Chameleon-style decoder, immutable and checked when built (CHAMELEON.md, Architecture).
+ * The shape of a Chameleon-style decoder, immutable and checked when built (docs/chameleon.md#architecture).
  *
  * <p>Presets live in {@code configs/models/*.yaml} and are read through
  * {@link dev.chameleon.workbench.trainer.config.ConfigLoader}; YAML keys are the snake_case spelling of

@@ -26,7 +26,7 @@ final class RmsNorm extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
         NDArray x = inputs.singletonOrThrow();                                  // (..., d)
         NDArray g = ps.getValue(gain, x.getDevice(), training);                 // (d)
-        // A native scalar, not add(Number): see PLATFORM-NOTES on scalars freed before backward.
+        // A native scalar, not add(Number): see docs/platform.md#scalars-on-the-gradient-path.
         NDArray epsArray = x.getManager().full(new Shape(1), eps, x.getDataType());
         NDArray rms = x.square().mean(new int[] {x.getShape().dimension() - 1}, true).add(epsArray).sqrt(); // (..., 1)
         return new NDList(x.div(rms).mul(g));                                   // (..., d)

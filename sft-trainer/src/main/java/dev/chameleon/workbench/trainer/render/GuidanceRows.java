@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Training rows that teach the two priors classifier-free guidance subtracts (CHAMELEON.md, Inference): for a
+ * Training rows that teach the two priors classifier-free guidance subtracts (docs/chameleon.md#inference): for a
  * share of the image-generation examples (a text prompt answered by one picture), the same picture also as
  *
  * <pre>

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Image-first rotation of image-caption pairs (CHAMELEON.md: pre-training put the image first half the time).
+ * Image-first rotation of image-caption pairs, as in pre-training (docs/chameleon.md#image-first-rotation).
  *
  * <p>A pair is an Image Generation example whose conversation, after any leading system messages, is exactly one
  * user message of text only and one assistant message holding one image and no text. Rotated, the user turn holds

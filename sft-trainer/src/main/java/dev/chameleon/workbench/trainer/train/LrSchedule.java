@@ -1,7 +1,7 @@
 package dev.chameleon.workbench.trainer.train;
 
 /**
- * Linear warm-up to the peak, then cosine decay to the minimum at the last step (CHAMELEON.md, SFT recipe).
+ * Linear warm-up to the peak, then cosine decay to the minimum at the last step (docs/chameleon.md#sft-recipe).
  *
  * <p>Step s counts from 0. Warm-up: peak * (s + 1) / warmup for s &lt; warmup. Then, with
  * p = (s - warmup) / max(1, steps - warmup - 1): min + (peak - min) * (1 + cos(pi * p)) / 2, so the first

@@ -15,7 +15,7 @@ import ai.djl.ndarray.types.Shape;
  * w is the target mask (1 where the next token is an answer token of the same document, else 0) and N the
  * number of such tokens in the whole optimizer step, so micro-batches of a gradient-accumulation step add up
  * to the token mean of the effective batch. Scalars on the gradient path are libtorch arrays
- * (PLATFORM-NOTES: a Java scalar can be freed before backward reads it).
+ * (a Java scalar can be freed before backward reads it: docs/platform.md#scalars-on-the-gradient-path).
  *
  * @param total loss to differentiate, shape (1)
  * @param ce    the cross-entropy part, shape (1)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Engine-bound (PyTorch CPU): backward through every block, with a garbage collection between forward and
- * backward (the scalar pitfall in PLATFORM-NOTES), matches central finite differences in float64.
+ * backward (docs/platform.md#scalars-on-the-gradient-path), matches central finite differences in float64.
  */
 @Tag("engine")
 class ModelGradientTest {

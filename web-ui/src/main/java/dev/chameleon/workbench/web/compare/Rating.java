@@ -3,7 +3,7 @@ package dev.chameleon.workbench.web.compare;
 import java.util.List;
 
 /**
- * One human judgement of a side-by-side pair (CHAMELEON.md, evaluation protocol): which answer is better, and
+ * One human judgement of a side-by-side pair (docs/chameleon.md#evaluation): which answer is better, and
  * whether each fulfils the task. One line of {@code WORKSPACE/ratings/ratings.jsonl}.
  *
  * @param time       when it was recorded (ISO-8601, UTC)

@@ -2,7 +2,7 @@ package dev.chameleon.workbench.web.compare;
 
 /**
  * The pairwise record of contender {@code a} against {@code b} over every stored rating of the pair, in either
- * order: win rate = (wins + ties / 2) / ratings (CHAMELEON.md).
+ * order: win rate = (wins + ties / 2) / ratings (docs/chameleon.md#human-ratings-and-win-rate).
  *
  * @param a       one contender (the alphabetically first)
  * @param b       the other

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Sampling settings, guidance weights and the token budget of one answer, starting at CHAMELEON.md's defaults
+ * Sampling settings, guidance weights and the token budget of one answer; defaults per docs/chameleon.md#inference
  * (temperature 0.7, top-p 0.9, repetition penalty 1.2, guidance 3.0 text and 1.2 image). Invalid values are
  * refused by the engine's own records, and the message is shown beside the field it names.
  */

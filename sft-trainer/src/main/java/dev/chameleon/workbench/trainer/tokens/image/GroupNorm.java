@@ -11,7 +11,7 @@ import ai.djl.util.PairList;
 /**
  * GroupNorm (eps 1e-6, as taming): statistics over each group of channels and all positions, then a
  * per-channel gain and bias. DJL has no GroupNorm block, so it is written out; the epsilon is a
- * libtorch-allocated scalar because scalar operands on the gradient path break after a GC (PLATFORM-NOTES).
+ * libtorch-allocated scalar, safe on the gradient path after a GC (docs/platform.md#scalars-on-the-gradient-path).
  */
 final class GroupNorm extends Composite {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Shape of a VQGAN image tokenizer (the taming-transformers family Chameleon uses; CHAMELEON.md, Tokens).
+ * Shape of a VQGAN image tokenizer (the taming-transformers family Chameleon uses; docs/chameleon.md#tokens).
  *
  * <p>The encoder runs {@code channelMultipliers.size()} levels, halving the resolution between levels, so an
  * image of {@code resolution} pixels becomes a {@code gridSide x gridSide} grid of codes, each an index into

@@ -26,13 +26,13 @@ import java.util.function.Supplier;
  *
  * <p>Loss = reconstruction (L2 by default, mean squared error on [-1, 1] pixels; L1 on request)
  * + mean((sg[zq] - z)^2) + beta * mean((zq - sg[z])^2). The beta placement is the released Chameleon/taming
- * code's (CHAMELEON.md, Tokens): beta weights the term that moves the codes. The quantizer is straight-through.
+ * code's (docs/chameleon.md#tokens): beta weights the term that moves the codes. The quantizer is straight-through.
  *
  * <p>Dead codes: every {@code restartEvery} steps, each code not chosen in the last {@code deadAfter} steps is
  * overwritten with a random encoder output of the current batch, so the codebook stays in use.
  *
  * <p>Native memory: each step runs in a sub-manager plus an {@link NDScope}; the optimizer update runs after
- * the scope closes, because Adam creates its state lazily on the parameters' manager (PLATFORM-NOTES).
+ * the scope closes, because Adam creates its state lazily on the parameters' manager (docs/platform.md#native-memory).
  */
 public final class VqTrainer implements AutoCloseable {
 
