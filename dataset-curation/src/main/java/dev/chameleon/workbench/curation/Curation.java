@@ -26,7 +26,9 @@ import dev.chameleon.workbench.curation.store.Dataset;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.curation.store.ExampleStore;
+import dev.chameleon.workbench.curation.store.ImportJob;
 import dev.chameleon.workbench.curation.store.ReviewBatches;
+import dev.chameleon.workbench.curation.store.SnapshotRecord;
 import dev.chameleon.workbench.curation.store.TokenCounts;
 
 import java.io.IOException;
@@ -428,7 +430,7 @@ public final class Curation implements AutoCloseable {
     }
 
     /** An import as the workspace history records it (state, counts), if there is one with that id. */
-    public Optional<ExampleStore.ImportJob> importJob(long jobId) {
+    public Optional<ImportJob> importJob(long jobId) {
         return store.importJob(jobId);
     }
 
@@ -466,7 +468,7 @@ public final class Curation implements AutoCloseable {
         return store.count(store.requireDataset(dataset));
     }
 
-    public List<ExampleStore.SnapshotRecord> snapshots(String dataset) {
+    public List<SnapshotRecord> snapshots(String dataset) {
         return store.snapshots(store.requireDataset(dataset));
     }
 

@@ -3,7 +3,7 @@ package dev.chameleon.workbench.curation;
 import dev.chameleon.workbench.curation.io.ImportOptions;
 import dev.chameleon.workbench.curation.io.ImportProgress;
 import dev.chameleon.workbench.curation.store.Dataset;
-import dev.chameleon.workbench.curation.store.ExampleStore;
+import dev.chameleon.workbench.curation.store.ImportJob;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class ImportJobStateTest {
             // The process dies here: finishImport never runs.
         }
         try (Curation c = Curation.open(dir.resolve("ws"))) {
-            ExampleStore.ImportJob j = c.importJob(job).orElseThrow();
+            ImportJob j = c.importJob(job).orElseThrow();
             assertThat(j.state()).isEqualTo("INTERRUPTED");
             assertThat(j.imported()).isEqualTo(3);
             assertThat(j.duplicates()).isEqualTo(1);
@@ -67,7 +67,7 @@ class ImportJobStateTest {
                 }
             })).hasMessage("listener broke");
 
-            List<ExampleStore.ImportJob> jobs = java.util.stream.LongStream.rangeClosed(1, 3)
+            List<ImportJob> jobs = java.util.stream.LongStream.rangeClosed(1, 3)
                     .mapToObj(c::importJob).flatMap(java.util.Optional::stream).toList();
             assertThat(jobs).singleElement().satisfies(j -> {
                 assertThat(j.state()).isEqualTo("FAILED");

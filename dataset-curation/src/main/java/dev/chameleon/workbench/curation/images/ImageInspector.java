@@ -13,7 +13,7 @@ import java.util.Locale;
  * Checks that bytes are a decodable image within the limits, reading the header before decoding
  * so a forged 20k x 20k header is refused without allocating its pixels.
  */
-public final class ImageInspector {
+final class ImageInspector {
 
     private ImageInspector() {
     }

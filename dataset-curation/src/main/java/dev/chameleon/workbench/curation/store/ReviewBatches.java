@@ -34,10 +34,10 @@ public final class ReviewBatches {
     private static final int CHUNK = 1000;
     private static final String ITEM_COLUMNS = "status, category, harm_category, tags";
 
-    private final ExampleStore store;
+    private final Database db;
 
     public ReviewBatches(ExampleStore store) {
-        this.store = store;
+        this.db = store.database();
     }
 
     /** Sets a status on every id of the dataset that does not have it yet. */
@@ -45,11 +45,11 @@ public final class ReviewBatches {
         long t0 = System.nanoTime();
         String status = action.status().name();
         long[] changed = {0};
-        long batch = store.tx(c -> {
+        long batch = db.tx(c -> {
             long id = newBatch(c, d, action, query, ids.length);
             try (PreparedStatement before = c.prepareStatement("INSERT INTO review_batch_item(batch_id, example_id, "
                     + ITEM_COLUMNS + ") SELECT ?, id, " + ITEM_COLUMNS + " FROM example WHERE dataset_id = ? "
-                    + "AND status <> ? AND id IN (" + ExampleStore.placeholders(CHUNK) + ")")) {
+                    + "AND status <> ? AND id IN (" + Database.placeholders(CHUNK) + ")")) {
                 for (int from = 0; from < ids.length; from += CHUNK) {
                     long[] chunk = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + CHUNK));
                     before.setLong(1, id);
@@ -84,10 +84,10 @@ public final class ReviewBatches {
         long t0 = System.nanoTime();
         long[] counts = new long[2]; // changed, unchanged
         Map<String, Long> skipped = new TreeMap<>();
-        long batch = store.tx(c -> {
+        long batch = db.tx(c -> {
             long id = newBatch(c, d, action, query, ids.length);
-            try (PreparedStatement read = c.prepareStatement("SELECT " + ExampleStore.FULL_COLUMNS
-                    + " FROM example WHERE dataset_id = ? AND id IN (" + ExampleStore.placeholders(CHUNK) + ")");
+            try (PreparedStatement read = c.prepareStatement("SELECT " + ExampleRepository.FULL_COLUMNS
+                    + " FROM example WHERE dataset_id = ? AND id IN (" + Database.placeholders(CHUNK) + ")");
                  PreparedStatement before = c.prepareStatement("INSERT INTO review_batch_item(batch_id, example_id, "
                          + ITEM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
                  PreparedStatement update = c.prepareStatement("UPDATE example SET status = ?, category = ?, "
@@ -99,7 +99,7 @@ public final class ReviewBatches {
                     List<Example> current = new ArrayList<>(chunk.length);
                     try (ResultSet rs = read.executeQuery()) {
                         while (rs.next()) {
-                            current.add(ExampleStore.fullExample(rs));
+                            current.add(ExampleRepository.fullExample(rs));
                         }
                     }
                     int pending = 0;
@@ -145,7 +145,7 @@ public final class ReviewBatches {
     public BulkUndo undo(long batchId) {
         long t0 = System.nanoTime();
         Object[] info = new Object[3];
-        long restored = store.tx(c -> {
+        long restored = db.tx(c -> {
             String field;
             try (PreparedStatement ps = c.prepareStatement("SELECT b.field, b.undone_at, b.action, d.name "
                     + "FROM review_batch b JOIN dataset d ON d.id = b.dataset_id WHERE b.id = ? FOR UPDATE")) {
@@ -195,7 +195,7 @@ public final class ReviewBatches {
 
     /** The examples a batch changed, in id order. */
     public List<Long> changedIds(long batchId) {
-        return store.tx(c -> {
+        return db.tx(c -> {
             List<Long> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT example_id FROM review_batch_item WHERE batch_id = ? ORDER BY example_id")) {
@@ -268,7 +268,7 @@ public final class ReviewBatches {
         ps.setString(from, e.status().name());
         ps.setString(from + 1, e.category().name());
         ps.setString(from + 2, e.harmCategory());
-        ps.setString(from + 3, e.tags().isEmpty() ? "[]" : ExampleStore.json(new ArrayList<>(e.tags())));
+        ps.setString(from + 3, e.tags().isEmpty() ? "[]" : Database.json(new ArrayList<>(e.tags())));
     }
 
     /** Fills a chunk's IN list; a short last chunk repeats its last id (an IN list ignores repeats). */

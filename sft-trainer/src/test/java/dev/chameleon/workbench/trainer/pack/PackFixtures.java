@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /** Random rendered examples shaped like the renderer's output, with token ids that say where they came from. */
 final class PackFixtures {
@@ -94,6 +95,37 @@ final class PackFixtures {
         List<PackItem> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(PackItem.text(i, 1 + r.nextInt(maxLength), Category.TEXT));
+        }
+        return out;
+    }
+
+    /**
+     * The packing benchmark's synthetic mix (a copy of {@code benchmarks}' PackingBenchmark.generate, seeded): 60%
+     * short text, 20% long text with a prompt cut, 15% one 1026-token image block with 10 to 200 text tokens, 5%
+     * two image blocks.
+     */
+    static List<PackItem> benchmarkMix(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<PackItem> out = new ArrayList<>(n);
+        int[] none = new int[0];
+        for (int i = 0; i < n; i++) {
+            int u = r.nextInt(100);
+            if (u < 60) {
+                out.add(PackItem.text(i, r.nextInt(20, 301), u < 45 ? Category.TEXT : Category.CODE));
+            } else if (u < 80) {
+                int len = r.nextInt(300, 3001);
+                int q = r.nextInt(10, len - 10);
+                out.add(new PackItem(i, len, u < 75 ? Category.TEXT : Category.SAFETY, new int[]{q, len}, none));
+            } else if (u < 95) {
+                int text = r.nextInt(10, 201);
+                int imageAt = 1 + r.nextInt(text);
+                out.add(new PackItem(i, text + 1026, Category.VISUAL_CHAT, new int[]{text + 1026},
+                        new int[]{imageAt, imageAt + 1026}));
+            } else {
+                int text = r.nextInt(10, 201);
+                out.add(new PackItem(i, text + 2052, Category.INTERLEAVED_GENERATION, new int[]{text + 2052},
+                        new int[]{1, 1027, 1027 + text / 2, 2053 + text / 2}));
+            }
         }
         return out;
     }

@@ -295,6 +295,6 @@ class PackerTest {
 
     /** The benchmark's mix at 20,000 records, made once. */
     private static final class PackItemsOnce {
-        static final List<PackItem> MIX = PackingBenchmark.generate(20_000, 1);
+        static final List<PackItem> MIX = PackFixtures.benchmarkMix(20_000, 1);
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         version = "Chameleon Workbench 0.1.0",
         description = "Curate mixed-modal SFT data for Chameleon-style models.",
         subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, SearchCommand.class,
-                StatsCommand.class, SnapshotCommand.class, CurationBenchmarkCommand.class, TrainCommand.class,
+                StatsCommand.class, SnapshotCommand.class, TrainCommand.class,
                 TrainerCommand.class, RunCommand.class, DemoCommand.class, ReviewCommand.class})
 public final class WorkbenchCommand implements Callable<Integer> {
 

@@ -100,7 +100,7 @@ public final class ImagePreprocessing {
     }
 
     /** Planar RGB floats in [0, 255]: red plane, green plane, blue plane. */
-    static float[] planes(BufferedImage rgb) {
+    public static float[] planes(BufferedImage rgb) {
         int w = rgb.getWidth();
         int h = rgb.getHeight();
         int[] px = rgb.getRGB(0, 0, w, h, null, 0, w);

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.bench;
+package dev.chameleon.workbench.bench.trainer;
 
 import ai.djl.ndarray.NDManager;
 import dev.chameleon.workbench.curation.model.Category;
@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * and an answer with loss, half text and half code. Not real data.
  *
  * <p>Usage: {@code TrainingMemoryBenchmark [--steps 1000] [--every 100] [--batch 4] [--seq 256] [--accum 1]
- * [--checkpoint-every 250] [--seed 7]}; see sft-trainer/scripts/bench-training-memory.sh.
+ * [--checkpoint-every 250] [--seed 7]}; see benchmarks/scripts/bench-training-memory.sh.
  */
 public final class TrainingMemoryBenchmark {
 

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.bench;
+package dev.chameleon.workbench.bench.trainer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -38,12 +38,12 @@ import java.util.Random;
  *   <li>time to first token through {@link Generator} for a short and a 1,024-token prompt;</li>
  *   <li>images per minute for the tiny preset with the small VQ tokenizer (N = 256 codes, untrained weights):
  *       image mode, default sampling and guidance (three rows), partial images every 32 codes decoded;</li>
- *   <li>the same model's cached decoding in PyTorch eager mode ({@code scripts/torch_gen_peer.py}, Debian
+ *   <li>the same model's cached decoding in PyTorch eager mode ({@code benchmarks/scripts/torch_gen_peer.py}, Debian
  *       python3-torch with OpenBLAS) at two thread settings, best taken.</li>
  * </ol>
  * Usage: {@code GenerationBenchmark [--models tiny,small] [--context 1024] [--decode 128] [--uncached 6]
- * [--images 3] [--peer sft-trainer/scripts/torch_gen_peer.py] [--python /usr/bin/python3] [--no-peer]};
- * see {@code scripts/bench-generation.sh}.
+ * [--images 3] [--peer benchmarks/scripts/torch_gen_peer.py] [--python /usr/bin/python3] [--no-peer]};
+ * see {@code benchmarks/scripts/bench-generation.sh}.
  */
 public final class GenerationBenchmark {
 
@@ -61,7 +61,7 @@ public final class GenerationBenchmark {
         int decode = 128;
         int uncachedSteps = 6;
         int images = 3;
-        String peer = "sft-trainer/scripts/torch_gen_peer.py";
+        String peer = "benchmarks/scripts/torch_gen_peer.py";
         String python = "/usr/bin/python3";
         boolean runPeer = true;
         for (int i = 0; i < args.length; i++) {

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.bench;
+package dev.chameleon.workbench.bench.trainer;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *   <li>our training step per size: ChameleonModel forward, masked cross-entropy (logSoftmax + gather),
  *       backward, AdamW through DJL's {@link Trainer}; warm-up steps, then timed steps; tokens/s and the
  *       achieved FLOP/s;</li>
- *   <li>the same model, batch and sequence length in PyTorch eager mode ({@code scripts/torch_peer.py}),
+ *   <li>the same model, batch and sequence length in PyTorch eager mode ({@code benchmarks/scripts/torch_peer.py}),
  *       at two thread settings (OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=2, and torch.set_num_threads(2)
  *       with default environment), best taken;</li>
  * </ol>
@@ -50,8 +50,8 @@ import java.util.regex.Pattern;
  * the "6P" column uses all parameters (the usual estimate) for reference.
  *
  * <p>Usage: {@code TrainingBenchmark [--sizes small:512,medium:1024] [--batch 4] [--warmup 2]
- * [--steps 8,4] [--matmul 2048] [--peer sft-trainer/scripts/torch_peer.py] [--python /usr/bin/python3]
- * [--no-peer]}. Run with {@code -Dai.djl.offline=true}; see {@code scripts/bench-training.sh}.
+ * [--steps 8,4] [--matmul 2048] [--peer benchmarks/scripts/torch_peer.py] [--python /usr/bin/python3]
+ * [--no-peer]}. Run with {@code -Dai.djl.offline=true}; see {@code benchmarks/scripts/bench-training.sh}.
  */
 public final class TrainingBenchmark {
 
@@ -69,7 +69,7 @@ public final class TrainingBenchmark {
         int warmup = 2;
         String steps = "8,4";
         int matmulN = 2048;
-        String peer = "sft-trainer/scripts/torch_peer.py";
+        String peer = "benchmarks/scripts/torch_peer.py";
         String python = "/usr/bin/python3";
         boolean runPeer = true;
         for (int i = 0; i < args.length; i++) {

@@ -14,15 +14,16 @@ bench_install_peer() {
   fi
 }
 
-# Compiles sft-trainer into the build folder $1 (unless WB_SKIP_BUILD=1 reuses it) and sets CP to its classes
-# plus the runtime class path.
+# Compiles the benchmarks module and what it depends on into the build folder $1 (unless WB_SKIP_BUILD=1 reuses
+# it) and sets CP to their classes plus the runtime class path. The benchmarks start through
+# dev.chameleon.workbench.bench.Benchmarks NAME, as in benchmarks.jar.
 bench_classpath() {
   local dir="$1"
   if [ "${WB_SKIP_BUILD:-0}" != 1 ]; then
-    mvn -B -q -o -Dwb.buildDir="$dir" -pl sft-trainer -am compile dependency:build-classpath \
-        -Dmdep.outputFile="$PWD/sft-trainer/$dir/classpath.txt" -Dmdep.includeScope=runtime
+    mvn -B -q -o -Dwb.buildDir="$dir" -pl benchmarks -am compile dependency:build-classpath \
+        -Dmdep.outputFile="$PWD/benchmarks/$dir/classpath.txt" -Dmdep.includeScope=runtime
   fi
-  CP="sft-trainer/$dir/classes:$(cat "sft-trainer/$dir/classpath.txt")"
+  CP="benchmarks/$dir/classes:sft-trainer/$dir/classes:dataset-curation/$dir/classes:$(cat "benchmarks/$dir/classpath.txt")"
 }
 
 # Preloads jemalloc with MALLOC_CONF $1 when it is installed.

@@ -1,7 +1,9 @@
-package dev.chameleon.workbench.trainer.tokens.text;
+package dev.chameleon.workbench.bench.tokens;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import dev.chameleon.workbench.trainer.tokens.text.BpeTokenizer;
+import dev.chameleon.workbench.trainer.tokens.text.BpeTrainer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,8 +29,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Run it through the script, which installs {@code wamerican} and {@code sentencepiece} when missing,
  * builds the module and starts this class:
  * <pre>
- *   sft-trainer/scripts/bench-tokenizers.sh                 # 50 MB, 32,000 text ids
- *   sft-trainer/scripts/bench-tokenizers.sh --mb 50 --vocab 16000
+ *   benchmarks/scripts/bench-tokenizers.sh                 # 50 MB, 32,000 text ids
+ *   benchmarks/scripts/bench-tokenizers.sh --mb 50 --vocab 16000
  * </pre>
  * Options: {@code --work DIR} (default {@code /tmp/chameleon-bpe-bench}), {@code --mb N} corpus size,
  * {@code --vocab N} text ids for both trainers, {@code --threads N} for spm_train (default: all cores).
@@ -260,7 +262,7 @@ public final class TextTokenizerBenchmark {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException(cmd.get(0) + " is not installed; run sft-trainer/scripts/bench-tokenizers.sh"
+            throw new IOException(cmd.get(0) + " is not installed; run benchmarks/scripts/bench-tokenizers.sh"
                     + " (it installs Debian's sentencepiece) or apt-get install -y sentencepiece", e);
         }
         int rc = p.waitFor();

@@ -1,6 +1,13 @@
-package dev.chameleon.workbench.trainer.tokens.image;
+package dev.chameleon.workbench.bench.tokens;
 
 import dev.chameleon.workbench.trainer.tokens.ImageFit;
+import dev.chameleon.workbench.trainer.tokens.image.ImageLoader;
+import dev.chameleon.workbench.trainer.tokens.image.ImagePreprocessing;
+import dev.chameleon.workbench.trainer.tokens.image.InvalidImageException;
+import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
+import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
+import dev.chameleon.workbench.trainer.tokens.image.VqTrainer;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -32,20 +39,20 @@ import javax.imageio.ImageIO;
  *
  * <p>Run (installs python3-skimage, builds, trains 5 minutes):
  * <pre>
- *   sft-trainer/scripts/bench-image-tokenizer.sh --minutes 5 --out /tmp/vq-bench
+ *   benchmarks/scripts/bench-image-tokenizer.sh --minutes 5 --out /tmp/vq-bench
  * </pre>
  * or, with a classpath at hand:
  * <pre>
- *   java -Dai.djl.offline=true -cp CLASSPATH dev.chameleon.workbench.trainer.tokens.image.VqTrainMain \
+ *   java -Dai.djl.offline=true -jar benchmarks/target/benchmarks.jar image-tokenizer \
  *        --preset small --minutes 5 --batch 16 --lr 5e-4 --out /tmp/vq-bench
  * </pre>
  */
-public final class VqTrainMain {
+public final class ImageTokenizerBenchmark {
 
     private static final List<String> PHOTO_DIRS = List.of("/usr/lib/python3/dist-packages/skimage/data");
     private static final List<String> DRAWING_DIRS = List.of("/usr/share/icons", "/usr/share/pixmaps");
 
-    private VqTrainMain() {
+    private ImageTokenizerBenchmark() {
     }
 
     /** One training image, kept at a few scales (short side 1x to 4x the resolution) as planar RGB. */

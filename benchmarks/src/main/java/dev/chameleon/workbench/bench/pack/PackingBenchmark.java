@@ -1,6 +1,11 @@
-package dev.chameleon.workbench.trainer.pack;
+package dev.chameleon.workbench.bench.pack;
 
 import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.trainer.pack.OversizePolicy;
+import dev.chameleon.workbench.trainer.pack.PackItem;
+import dev.chameleon.workbench.trainer.pack.PackPlan;
+import dev.chameleon.workbench.trainer.pack.PackReport;
+import dev.chameleon.workbench.trainer.pack.Packer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +17,9 @@ import java.util.SplittableRandom;
  *
  * <p>Build the module, then run (from the repository root):
  * <pre>
- *   mvn -B -o -pl sft-trainer -am -DskipTests package
- *   java -Xmx4g -cp sft-trainer/target/sft-trainer.jar dev.chameleon.workbench.trainer.pack.PackingBenchmark
- *   java -Xmx4g -cp sft-trainer/target/sft-trainer.jar dev.chameleon.workbench.trainer.pack.PackingBenchmark 1000000 4096 42
+ *   mvn -B -o -pl benchmarks -am -DskipTests package
+ *   java -Xmx4g -jar benchmarks/target/benchmarks.jar packing
+ *   java -Xmx4g -jar benchmarks/target/benchmarks.jar packing 1000000 4096 42
  * </pre>
  * Arguments: records (default 1,000,000), window capacity (default 4096), seed (default 42).
  *

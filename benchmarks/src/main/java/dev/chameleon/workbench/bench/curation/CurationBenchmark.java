@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.curation.bench;
+package dev.chameleon.workbench.bench.curation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The curation benchmark: generates a large SFT file, imports it and measures import rate, peak heap, index size,
  * search latency and grid page latency, beside Jackson's bare parse rate of the same file.
  *
- * <p>Run it with the heap limit it is judged by: {@code java -Xmx512m -jar workbench.jar bench-curation}.
+ * <p>Run it with the heap limit it is judged by: {@code java -Xmx512m -jar benchmarks.jar curation}.
  */
 public final class CurationBenchmark {
 
@@ -142,6 +142,42 @@ public final class CurationBenchmark {
 
     public CurationBenchmark(PrintStream out) {
         this.out = out;
+    }
+
+    /**
+     * {@code curation [--text N] [--images N] [--dir DIR] [--seed N] [--json]}: defaults 1,000,000 text and
+     * 10,000 image examples in {@code bench-out}; {@code --json} prints the figures as one JSON object on stdout
+     * and the progress on stderr.
+     */
+    public static void main(String[] args) throws IOException {
+        int text = 1_000_000;
+        int images = 10_000;
+        Path dir = Path.of("bench-out");
+        long seed = 42;
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--text" -> text = Integer.parseInt(value(args, ++i));
+                case "--images" -> images = Integer.parseInt(value(args, ++i));
+                case "--dir" -> dir = Path.of(value(args, ++i));
+                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "--json" -> json = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; known: --text N --images N --dir DIR --seed N --json");
+            }
+        }
+        Result result = new CurationBenchmark(json ? System.err : System.out)
+                .run(dir.toAbsolutePath(), text, images, seed);
+        if (json) {
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.asMap()));
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 
     public Result run(Path dir, int textExamples, int imageExamples, long seed) throws IOException {
