@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bulk accept and undo of many matches, timed: the work is set-based (chunks of a thousand ids per statement, one
  * transaction), so {@value #MATCHES} examples take seconds; one transaction and one index refresh per example
  * would take minutes. The bound is loose (a shared 2-core machine runs it) but fails for per-example work.
- * For the 100,000-match figure: {@code mvn -pl dataset-curation test -Dtest=BulkReviewSpeedTest
+ * For the 100,000-match figure: {@code mvn -pl dataset-curation test -Dwb.groups=slow -Dtest=BulkReviewSpeedTest
  * -Dwb.bulkMatches=100000}; it prints the times.
  */
 @Tag("slow")
