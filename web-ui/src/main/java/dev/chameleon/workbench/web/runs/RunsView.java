@@ -217,26 +217,29 @@ public class RunsView extends VerticalLayout {
         }
     }
 
+    /** Shows each rejected setting beside its field; one the form has no field for goes above the button. */
     private void showError(InvalidRunException e) {
-        String f = e.field();
-        HasValidation target = switch (f) {
-            case "dataset" -> dataset;
-            case "preset" -> preset;
-            case "model" -> model;
-            case "steps" -> steps;
-            case "lr" -> lr;
-            case "seq_len" -> seqLen;
-            default -> f.startsWith("mix.") ? mixField(f.substring(4)) : null;
-        };
-        if (target != null) {
-            target.setErrorMessage(e.getMessage());
-            target.setInvalid(true);
-        }
-        if (f.startsWith("mix")) {
-            mixError.setText(e.getMessage());
-        } else if (target == null) {
-            formError.setText(e.getMessage());
-            formError.setVisible(true);
+        for (InvalidRunException.FieldError error : e.errors()) {
+            String f = error.field();
+            HasValidation target = switch (f) {
+                case "dataset" -> dataset;
+                case "preset" -> preset;
+                case "model" -> model;
+                case "steps" -> steps;
+                case "lr" -> lr;
+                case "seq_len" -> seqLen;
+                default -> f.startsWith("mix.") ? mixField(f.substring(4)) : null;
+            };
+            if (target != null) {
+                target.setErrorMessage(error.message());
+                target.setInvalid(true);
+            }
+            if (f.equals("mix") || f.startsWith("mix.")) {
+                mixError.setText(error.message());
+            } else if (target == null) {
+                formError.setText(error.message());
+                formError.setVisible(true);
+            }
         }
     }
 
