@@ -1,5 +1,11 @@
 package dev.chameleon.workbench.web.playground;
 
+import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.Checkpoints;
+import dev.chameleon.workbench.web.generation.FakeEngine;
+import dev.chameleon.workbench.web.generation.Pictures;
+import dev.chameleon.workbench.web.generation.SettingsForm;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
