@@ -28,6 +28,7 @@ import dev.chameleon.workbench.trainer.generate.GenerationRequest;
 import dev.chameleon.workbench.trainer.generate.GenerationResult;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.MainLayout;
+import dev.chameleon.workbench.web.common.Links;
 import dev.chameleon.workbench.web.generation.AnswerModes;
 import dev.chameleon.workbench.web.generation.AnswerPanel;
 import dev.chameleon.workbench.web.generation.Checkpoint;
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (Decoding both as one batch would not do: the engine seeds each row of a batch by its index, so the two
  * sides would not share a random stream.)
  */
-@Route(value = "compare", layout = MainLayout.class)
+@Route(value = Links.COMPARE, layout = MainLayout.class)
 @PageTitle("Side by side | Chameleon Workbench")
 @Menu(title = "Side by side", order = 4, icon = "vaadin:scale")
 public class CompareView extends VerticalLayout {

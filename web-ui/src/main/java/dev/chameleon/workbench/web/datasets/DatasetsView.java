@@ -27,7 +27,6 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
@@ -40,7 +39,8 @@ import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.web.MainLayout;
-import dev.chameleon.workbench.web.imports.ImportView;
+import dev.chameleon.workbench.web.common.Labels;
+import dev.chameleon.workbench.web.common.Links;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  * filters. Clicking an example opens it for review; the bulk bar applies one review action to everything the
  * search and filters match (after a confirmation, with an Undo in the notification).
  */
-@Route(value = "", layout = MainLayout.class)
+@Route(value = Links.DATASETS, layout = MainLayout.class)
 @PageTitle("Datasets | Chameleon Workbench")
 @Menu(title = "Datasets", order = 0, icon = "vaadin:database")
 public class DatasetsView extends VerticalLayout implements BeforeEnterObserver {
@@ -108,7 +108,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
             count(datasets.addColumn(s -> number(s.count(c))).setHeader(c.label()));
         }
         for (ReviewStatus s : ReviewStatus.values()) {
-            count(datasets.addColumn(d -> number(d.count(s))).setHeader(capitalized(s.wireName())));
+            count(datasets.addColumn(d -> number(d.count(s))).setHeader(Labels.capitalized(s.wireName())));
         }
         count(datasets.addColumn(s -> number(s.withImages())).setHeader("With images"));
         datasets.setItems(datasetItems).setIdentifierProvider(s -> s.dataset().id());
@@ -137,7 +137,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         statusFilter.setId("status-filter");
         statusFilter.setPlaceholder("Any status");
         statusFilter.setItems(ReviewStatus.values());
-        statusFilter.setItemLabelGenerator(s -> capitalized(s.wireName()));
+        statusFilter.setItemLabelGenerator(s -> Labels.capitalized(s.wireName()));
         statusFilter.setClearButtonVisible(true);
         statusFilter.addValueChangeListener(e -> applyFilters());
 
@@ -159,7 +159,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         examples.addColumn(ExampleRow::id).setHeader("#").setTextAlign(ColumnTextAlign.END).setWidth("6em")
                 .setFlexGrow(0);
         examples.addColumn(r -> r.category().label()).setHeader("Category").setWidth("11em").setFlexGrow(0);
-        examples.addColumn(r -> capitalized(r.status().wireName())).setHeader("Status").setWidth("7em")
+        examples.addColumn(r -> Labels.capitalized(r.status().wireName())).setHeader("Status").setWidth("7em")
                 .setFlexGrow(0);
         examples.addColumn(ExampleRow::preview).setHeader("Prompt").setFlexGrow(1).setTooltipGenerator(
                 ExampleRow::preview);
@@ -365,11 +365,11 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         long n = matching;
         ConfirmDialog dialog = new ConfirmDialog();
         dialog.setId("bulk-confirm");
-        dialog.setHeader(capitalized(action.describe()) + " " + number(n) + " " + (n == 1 ? "example" : "examples") + "?");
+        dialog.setHeader(Labels.capitalized(action.describe()) + " " + number(n) + " " + (n == 1 ? "example" : "examples") + "?");
         dialog.setText("This applies \"" + action.describe() + "\" to every example of " + target.dataset()
                 + " matching the current search and filters (" + number(n) + "). You can undo it afterwards.");
         dialog.setCancelable(true);
-        dialog.setConfirmText(capitalized(action.describe()) + " " + number(n));
+        dialog.setConfirmText(Labels.capitalized(action.describe()) + " " + number(n));
         dialog.addConfirmListener(e -> apply(target, action));
         dialog.open();
     }
@@ -384,7 +384,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
             return;
         }
         reviewed();
-        StringBuilder text = new StringBuilder(capitalized(r.action()) + ": " + number(r.changed()) + " changed");
+        StringBuilder text = new StringBuilder(Labels.capitalized(r.action()) + ": " + number(r.changed()) + " changed");
         if (r.unchanged() > 0) {
             text.append(", ").append(number(r.unchanged())).append(" already so");
         }
@@ -440,7 +440,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         empty.removeAll();
         if (datasetItems.isEmpty()) {
             empty.add(new Span("This workspace has no datasets yet. "),
-                    new RouterLink("Import a file", ImportView.class), new Span(" to create one."));
+                    Links.to("Import a file", Links.IMPORT), new Span(" to create one."));
         }
         empty.setVisible(datasetItems.isEmpty());
         datasets.setVisible(!datasetItems.isEmpty());
@@ -455,9 +455,5 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
 
     private static String number(long n) {
         return String.format("%,d", n);
-    }
-
-    static String capitalized(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1).replace('_', ' ');
     }
 }

@@ -25,7 +25,6 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.Command;
@@ -47,8 +46,8 @@ import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.web.MainLayout;
-import dev.chameleon.workbench.web.datasets.DatasetsView;
-import dev.chameleon.workbench.web.datasets.MessageBox;
+import dev.chameleon.workbench.web.common.Links;
+import dev.chameleon.workbench.web.common.MessageBox;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -71,7 +70,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * background with live progress, a cancel button, and at the end one report for all files with every refused
  * record. A file that cannot be read is refused in one line and the other files are imported all the same.
  */
-@Route(value = "import", layout = MainLayout.class)
+@Route(value = Links.IMPORT, layout = MainLayout.class)
 @PageTitle("Import | Chameleon Workbench")
 @Menu(title = "Import", order = 1, icon = "vaadin:upload")
 public class ImportView extends VerticalLayout {
@@ -491,8 +490,7 @@ public class ImportView extends VerticalLayout {
         }
         report.add(new H3(cancelled ? "Import cancelled" : "Import report"), summary);
 
-        RouterLink open = new RouterLink("Open dataset " + name, DatasetsView.class);
-        open.setQueryParameters(QueryParameters.of("dataset", name));
+        RouterLink open = Links.toDataset("Open dataset " + name, name);
         open.setId("open-dataset");
         HorizontalLayout links = new HorizontalLayout(open);
         long problemCount = reports.stream().mapToLong(ImportReport::problemCount).sum();

@@ -31,6 +31,7 @@ import dev.chameleon.workbench.trainer.generate.GenerationRequest;
 import dev.chameleon.workbench.trainer.generate.GenerationResult;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.MainLayout;
+import dev.chameleon.workbench.web.common.Links;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Asks a checkpoint something: a prompt, optionally an image, the answer's mode (text, image or both), sampling
  * and guidance; the answer streams in (text as it comes, images filling in) and can be stopped.
  */
-@Route(value = "playground", layout = MainLayout.class)
+@Route(value = Links.PLAYGROUND, layout = MainLayout.class)
 @PageTitle("Playground | Chameleon Workbench")
 @Menu(title = "Playground", order = 3, icon = "vaadin:magic")
 public class PlaygroundView extends VerticalLayout {

@@ -30,6 +30,7 @@ import com.vaadin.flow.router.Route;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.train.StepMetrics;
 import dev.chameleon.workbench.web.MainLayout;
+import dev.chameleon.workbench.web.common.Links;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ import java.util.TreeSet;
  * live: state, progress, loss curves (overall and per category, drawn as SVG on the server), learning rate,
  * tokens/s, ETA, the error of a failed run and its log tail. Cancel and resume act on the selected run.
  */
-@Route(value = "runs", layout = MainLayout.class)
+@Route(value = Links.RUNS, layout = MainLayout.class)
 @PageTitle("Runs | Chameleon Workbench")
 @Menu(title = "Runs", order = 2, icon = "vaadin:chart-line")
 public class RunsView extends VerticalLayout {
