@@ -48,6 +48,7 @@ import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.web.MainLayout;
 import dev.chameleon.workbench.web.common.Links;
 import dev.chameleon.workbench.web.common.MessageBox;
+import dev.chameleon.workbench.web.common.ProblemsCsv;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -540,30 +541,11 @@ public class ImportView extends VerticalLayout {
         List<Long> jobIds = reports.stream().map(ImportReport::jobId).toList();
         String name = "import-" + jobIds.get(0) + "-problems.csv";
         return DownloadHandler.fromInputStream(event -> {
-            StringBuilder csv = new StringBuilder("file,line,reason\n");
-            for (long job : jobIds) {
-                for (ImportProblem p : curation.importProblems(job)) {
-                    csv.append(csvField(p.file())).append(',').append(p.line()).append(',')
-                            .append(csvField(p.reason())).append('\n');
-                }
-            }
+            StringBuilder csv = new StringBuilder();
+            ProblemsCsv.write(curation, jobIds, csv);
             byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
             return new DownloadResponse(new ByteArrayInputStream(bytes), name, "text/csv", bytes.length);
         });
-    }
-
-    /** Quotes a CSV field when needed, and defuses text a spreadsheet would run as a formula. */
-    static String csvField(String s) {
-        if (s == null || s.isEmpty()) {
-            return "";
-        }
-        if ("=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
-            s = "'" + s;
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 
     private static String baseName(String fileName) {

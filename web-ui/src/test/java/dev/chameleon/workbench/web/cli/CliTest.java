@@ -158,7 +158,7 @@ class CliTest {
         assertThat(lines.get(0)).isEqualTo("file,line,reason");
         assertThat(lines.subList(1, lines.size())).hasSize(2)
                 .extracting(l -> l.split(",")[1]).containsExactly("4", "5");
-        assertThat(lines.get(1)).startsWith("\"chat.jsonl\",4,");
+        assertThat(lines.get(1)).startsWith("chat.jsonl,4,");
     }
 
     @Test

@@ -282,14 +282,6 @@ class ImportViewTest extends KaribuTest {
     }
 
     @Test
-    void csvFieldsWithCommasOrQuotesAreQuoted() {
-        assertThat(ImportView.csvField("plain")).isEqualTo("plain");
-        assertThat(ImportView.csvField("a, b")).isEqualTo("\"a, b\"");
-        assertThat(ImportView.csvField("say \"x\"")).isEqualTo("\"say \"\"x\"\"\"");
-        assertThat(ImportView.csvField("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
-    }
-
-    @Test
     void uploadNamesCannotEscapeTheUploadFolder() {
         assertThat(ImportJobs.safeName("../../etc/passwd")).isEqualTo("passwd");
         assertThat(ImportJobs.safeName("C:\\data\\my file.jsonl")).isEqualTo("my_file.jsonl");
