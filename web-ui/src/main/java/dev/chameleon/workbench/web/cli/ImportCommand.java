@@ -5,12 +5,12 @@ import dev.chameleon.workbench.curation.io.ColumnMap;
 import dev.chameleon.workbench.curation.io.DatasetRegistry;
 import dev.chameleon.workbench.curation.io.Format;
 import dev.chameleon.workbench.curation.io.ImportOptions;
-import dev.chameleon.workbench.curation.io.ImportProblem;
 import dev.chameleon.workbench.curation.io.ImportProgress;
 import dev.chameleon.workbench.curation.io.ImportReport;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.web.common.ProblemsCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +23,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -308,18 +309,9 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private static void writeReport(Curation ws, List<ImportReport> reports, Path out) throws IOException {
-        try (PrintWriter pw = new PrintWriter(Files.newBufferedWriter(out))) {
-            pw.println("file,line,reason");
-            for (ImportReport r : reports) {
-                for (ImportProblem p : ws.importProblems(r.jobId())) {
-                    pw.println(csv(p.file()) + "," + p.line() + "," + csv(p.reason()));
-                }
-            }
+        try (Writer w = Files.newBufferedWriter(out)) {
+            ProblemsCsv.write(ws, reports.stream().map(ImportReport::jobId).toList(), w);
         }
-    }
-
-    static String csv(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     static final class FormatNames implements Iterable<String> {

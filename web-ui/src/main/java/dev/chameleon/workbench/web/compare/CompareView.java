@@ -28,14 +28,15 @@ import dev.chameleon.workbench.trainer.generate.GenerationRequest;
 import dev.chameleon.workbench.trainer.generate.GenerationResult;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.MainLayout;
-import dev.chameleon.workbench.web.playground.AnswerPanel;
-import dev.chameleon.workbench.web.playground.Checkpoint;
-import dev.chameleon.workbench.web.playground.CheckpointPicker;
-import dev.chameleon.workbench.web.playground.CheckpointService;
-import dev.chameleon.workbench.web.playground.PlaygroundEngine;
-import dev.chameleon.workbench.web.playground.PlaygroundView;
-import dev.chameleon.workbench.web.playground.PromptImage;
-import dev.chameleon.workbench.web.playground.SettingsForm;
+import dev.chameleon.workbench.web.common.Links;
+import dev.chameleon.workbench.web.generation.AnswerModes;
+import dev.chameleon.workbench.web.generation.AnswerPanel;
+import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointPicker;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.PlaygroundEngine;
+import dev.chameleon.workbench.web.generation.PromptImage;
+import dev.chameleon.workbench.web.generation.SettingsForm;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (Decoding both as one batch would not do: the engine seeds each row of a batch by its index, so the two
  * sides would not share a random stream.)
  */
-@Route(value = "compare", layout = MainLayout.class)
+@Route(value = Links.COMPARE, layout = MainLayout.class)
 @PageTitle("Side by side | Chameleon Workbench")
 @Menu(title = "Side by side", order = 4, icon = "vaadin:scale")
 public class CompareView extends VerticalLayout {
@@ -64,7 +65,7 @@ public class CompareView extends VerticalLayout {
 
     private final TextArea prompt = new TextArea("Prompt");
     private final PromptImage image = new PromptImage("");
-    private final RadioButtonGroup<Mode> mode = PlaygroundView.modes("mode");
+    private final RadioButtonGroup<Mode> mode = AnswerModes.radioGroup("mode");
     private final IntegerField seed = new IntegerField("Seed (both sides)");
     private final Column left;
     private final Column right;

@@ -15,7 +15,7 @@ import java.util.List;
  * @param right      the right answer
  * @param preference which is better
  */
-public record Rating(String time, String prompt, String promptImage, String mode, long seed, Side left, Side right,
+record Rating(String time, String prompt, String promptImage, String mode, long seed, Side left, Side right,
                      Preference preference) {
 
     /** The pairwise verdict: win, tie or loss from the left's point of view. */

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * line, appended, never rewritten) and computes the win rate of every pair of contenders from them.
  */
 @Service
-public class RatingsService {
+class RatingsService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RatingsService.class);
     private static final ObjectMapper JSON = new ObjectMapper()

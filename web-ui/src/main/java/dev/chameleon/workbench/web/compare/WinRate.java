@@ -12,7 +12,7 @@ package dev.chameleon.workbench.web.compare;
  * @param aFulfils ratings where a's answer fully fulfilled the task
  * @param bFulfils ratings where b's answer fully fulfilled the task
  */
-public record WinRate(String a, String b, int aWins, int ties, int bWins, int aFulfils, int bFulfils) {
+record WinRate(String a, String b, int aWins, int ties, int bWins, int aFulfils, int bFulfils) {
 
     public int ratings() {
         return aWins + ties + bWins;

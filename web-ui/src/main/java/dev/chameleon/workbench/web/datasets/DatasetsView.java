@@ -1,9 +1,6 @@
 package dev.chameleon.workbench.web.datasets;
 
-import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -11,8 +8,6 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -27,20 +22,17 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
-import dev.chameleon.workbench.curation.review.BulkReview;
-import dev.chameleon.workbench.curation.review.BulkUndo;
-import dev.chameleon.workbench.curation.review.ReviewAction;
 import dev.chameleon.workbench.curation.search.QuerySyntaxException;
 import dev.chameleon.workbench.curation.search.SearchPage;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.curation.store.ExampleRow;
 import dev.chameleon.workbench.web.MainLayout;
-import dev.chameleon.workbench.web.imports.ImportView;
+import dev.chameleon.workbench.web.common.Labels;
+import dev.chameleon.workbench.web.common.Links;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +46,7 @@ import java.util.stream.Stream;
  * filters. Clicking an example opens it for review; the bulk bar applies one review action to everything the
  * search and filters match (after a confirmation, with an Undo in the notification).
  */
-@Route(value = "", layout = MainLayout.class)
+@Route(value = Links.DATASETS, layout = MainLayout.class)
 @PageTitle("Datasets | Chameleon Workbench")
 @Menu(title = "Datasets", order = 0, icon = "vaadin:database")
 public class DatasetsView extends VerticalLayout implements BeforeEnterObserver {
@@ -80,13 +72,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
     private final HorizontalLayout toolbar = new HorizontalLayout();
     private final Grid<ExampleRow> examples = new Grid<>();
     private final Paragraph empty = new Paragraph();
-    private final HorizontalLayout bulkBar = new HorizontalLayout();
-    private final Button bulkAccept = new Button();
-    private final Button bulkReject = new Button();
-    private final ComboBox<Category> bulkCategory = new ComboBox<>();
-    private final Button bulkRecategorise = new Button("Re-categorise");
-    private final TextField bulkTag = new TextField();
-    private final Button bulkAddTag = new Button("Add tag");
+    private final BulkReviewBar bulkBar;
 
     private String dataset;
     private SearchRequest request;
@@ -96,6 +82,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
 
     public DatasetsView(Curation curation) {
         this.curation = curation;
+        this.bulkBar = new BulkReviewBar(curation, this::reviewed);
         setSizeFull();
 
         datasets.setId("datasets");
@@ -108,7 +95,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
             count(datasets.addColumn(s -> number(s.count(c))).setHeader(c.label()));
         }
         for (ReviewStatus s : ReviewStatus.values()) {
-            count(datasets.addColumn(d -> number(d.count(s))).setHeader(capitalized(s.wireName())));
+            count(datasets.addColumn(d -> number(d.count(s))).setHeader(Labels.capitalized(s.wireName())));
         }
         count(datasets.addColumn(s -> number(s.withImages())).setHeader("With images"));
         datasets.setItems(datasetItems).setIdentifierProvider(s -> s.dataset().id());
@@ -137,7 +124,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         statusFilter.setId("status-filter");
         statusFilter.setPlaceholder("Any status");
         statusFilter.setItems(ReviewStatus.values());
-        statusFilter.setItemLabelGenerator(s -> capitalized(s.wireName()));
+        statusFilter.setItemLabelGenerator(s -> Labels.capitalized(s.wireName()));
         statusFilter.setClearButtonVisible(true);
         statusFilter.addValueChangeListener(e -> applyFilters());
 
@@ -159,7 +146,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         examples.addColumn(ExampleRow::id).setHeader("#").setTextAlign(ColumnTextAlign.END).setWidth("6em")
                 .setFlexGrow(0);
         examples.addColumn(r -> r.category().label()).setHeader("Category").setWidth("11em").setFlexGrow(0);
-        examples.addColumn(r -> capitalized(r.status().wireName())).setHeader("Status").setWidth("7em")
+        examples.addColumn(r -> Labels.capitalized(r.status().wireName())).setHeader("Status").setWidth("7em")
                 .setFlexGrow(0);
         examples.addColumn(ExampleRow::preview).setHeader("Prompt").setFlexGrow(1).setTooltipGenerator(
                 ExampleRow::preview);
@@ -174,7 +161,6 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         examples.addItemClickListener(e -> open(e.getItem()));
         examples.setSizeFull();
 
-        buildBulkBar();
         empty.setId("empty-workspace");
         add(new H2("Datasets"), empty, datasets, toolbar, bulkBar, examples);
         setFlexGrow(1, examples);
@@ -222,7 +208,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
             request = null;
             matching = 0;
             matches.setText("");
-            updateBulkBar();
+            bulkBar.show(request, matching);
             examples.getDataProvider().refreshAll();
             return;
         }
@@ -242,7 +228,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         request = next;
         matching = count;
         matches.setText(String.format("%,d %s", count, count == 1 ? "example" : "examples"));
-        updateBulkBar();
+        bulkBar.show(request, matching);
         examples.getDataProvider().refreshAll();
     }
 
@@ -299,129 +285,6 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         return Optional.of(rows.get(0).id());
     }
 
-    // ---- bulk review -------------------------------------------------------------------------------------------
-
-    private void buildBulkBar() {
-        bulkBar.setId("bulk-bar");
-        bulkAccept.setId("bulk-accept");
-        bulkAccept.addThemeVariants(ButtonVariant.LUMO_SUCCESS, ButtonVariant.LUMO_SMALL);
-        bulkAccept.addClickListener(e -> confirm(ReviewAction.accept()));
-        bulkReject.setId("bulk-reject");
-        bulkReject.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
-        bulkReject.addClickListener(e -> confirm(ReviewAction.reject()));
-        bulkCategory.setId("bulk-category");
-        bulkCategory.setPlaceholder("Category");
-        bulkCategory.setItems(Category.values());
-        bulkCategory.setItemLabelGenerator(Category::label);
-        bulkCategory.setWidth("13em");
-        bulkRecategorise.setId("bulk-recategorise");
-        bulkRecategorise.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        bulkRecategorise.addClickListener(e -> {
-            if (bulkCategory.getValue() == null) {
-                bulkCategory.setInvalid(true);
-                bulkCategory.setErrorMessage("Choose a category first");
-                return;
-            }
-            bulkCategory.setInvalid(false);
-            confirm(ReviewAction.category(bulkCategory.getValue(), null));
-        });
-        bulkTag.setId("bulk-tag");
-        bulkTag.setPlaceholder("Tag");
-        bulkTag.setWidth("10em");
-        bulkAddTag.setId("bulk-add-tag");
-        bulkAddTag.addThemeVariants(ButtonVariant.LUMO_SMALL);
-        bulkAddTag.addClickListener(e -> {
-            ReviewAction action;
-            try {
-                action = ReviewAction.tag(bulkTag.getValue() == null ? "" : bulkTag.getValue().strip());
-            } catch (IllegalArgumentException ex) {
-                bulkTag.setInvalid(true);
-                bulkTag.setErrorMessage(ex.getMessage());
-                return;
-            }
-            bulkTag.setInvalid(false);
-            confirm(action);
-        });
-        Span label = new Span("All matching:");
-        label.getStyle().set("color", "var(--lumo-secondary-text-color)");
-        bulkBar.add(label, bulkAccept, bulkReject, bulkCategory, bulkRecategorise, bulkTag, bulkAddTag);
-        bulkBar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        bulkBar.getStyle().set("flex-wrap", "wrap");
-    }
-
-    /** Labels the bulk buttons with what they will touch: everything the search and filters match. */
-    private void updateBulkBar() {
-        String n = number(matching);
-        bulkAccept.setText("Accept " + n + " matching");
-        bulkReject.setText("Reject " + n + " matching");
-        bulkBar.setEnabled(request != null && matching > 0);
-    }
-
-    private void confirm(ReviewAction action) {
-        if (request == null || matching == 0) {
-            return;
-        }
-        SearchRequest target = request;
-        long n = matching;
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setId("bulk-confirm");
-        dialog.setHeader(capitalized(action.describe()) + " " + number(n) + " " + (n == 1 ? "example" : "examples") + "?");
-        dialog.setText("This applies \"" + action.describe() + "\" to every example of " + target.dataset()
-                + " matching the current search and filters (" + number(n) + "). You can undo it afterwards.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText(capitalized(action.describe()) + " " + number(n));
-        dialog.addConfirmListener(e -> apply(target, action));
-        dialog.open();
-    }
-
-    private void apply(SearchRequest target, ReviewAction action) {
-        BulkReview r;
-        try {
-            r = curation.review(target, action);
-        } catch (IllegalArgumentException e) { // a query that no longer parses, a dataset gone
-            Notification.show(e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-            return;
-        }
-        reviewed();
-        StringBuilder text = new StringBuilder(capitalized(r.action()) + ": " + number(r.changed()) + " changed");
-        if (r.unchanged() > 0) {
-            text.append(", ").append(number(r.unchanged())).append(" already so");
-        }
-        if (r.skippedCount() > 0) {
-            text.append(", ").append(number(r.skippedCount())).append(" skipped (")
-                    .append(String.join("; ", r.skipped().keySet())).append(')');
-        }
-        Notification note = new Notification();
-        note.setId("bulk-result");
-        note.setDuration(15_000);
-        note.setPosition(Notification.Position.BOTTOM_CENTER);
-        Span message = new Span(text.toString());
-        message.setId("bulk-result-text");
-        Button undo = new Button("Undo", e -> {
-            note.close();
-            undo(r.batchId());
-        });
-        undo.setId("bulk-undo");
-        undo.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
-        HorizontalLayout content = new HorizontalLayout(message, undo);
-        content.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        note.add(content);
-        note.open();
-    }
-
-    private void undo(long batchId) {
-        try {
-            BulkUndo u = curation.undo(batchId);
-            Notification.show("Undone: " + number(u.restored()) + " " + (u.restored() == 1 ? "example" : "examples")
-                    + " restored", 4000, Notification.Position.BOTTOM_CENTER);
-        } catch (IllegalArgumentException e) {
-            Notification.show(e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-        }
-        reviewed();
-    }
-
     /** After a review change: the rows may leave the filter, and the dataset's counts change. */
     private void reviewed() {
         applyFilters();
@@ -440,7 +303,7 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
         empty.removeAll();
         if (datasetItems.isEmpty()) {
             empty.add(new Span("This workspace has no datasets yet. "),
-                    new RouterLink("Import a file", ImportView.class), new Span(" to create one."));
+                    Links.to("Import a file", Links.IMPORT), new Span(" to create one."));
         }
         empty.setVisible(datasetItems.isEmpty());
         datasets.setVisible(!datasetItems.isEmpty());
@@ -455,9 +318,5 @@ public class DatasetsView extends VerticalLayout implements BeforeEnterObserver 
 
     private static String number(long n) {
         return String.format("%,d", n);
-    }
-
-    static String capitalized(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1).replace('_', ' ');
     }
 }

@@ -23,6 +23,8 @@ import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.curation.model.HarmTaxonomy;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.web.common.Labels;
+import dev.chameleon.workbench.web.common.MessageBox;
 
 import java.util.List;
 import java.util.Optional;
@@ -243,7 +245,7 @@ class ExampleDetail extends Dialog {
     }
 
     private void showState() {
-        status.setText(DatasetsView.capitalized(example.status().wireName()) + " · " + example.category().label()
+        status.setText(Labels.capitalized(example.status().wireName()) + " · " + example.category().label()
                 + (example.harmCategory() == null ? "" : " · harm: " + example.harmCategory()));
         String[] colours = switch (example.status()) {
             case ACCEPTED -> new String[]{"var(--lumo-success-text-color)", "var(--lumo-success-color-10pct)"};

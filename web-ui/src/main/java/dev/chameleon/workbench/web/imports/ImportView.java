@@ -6,9 +6,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -19,18 +16,13 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.Command;
-import com.vaadin.flow.server.streams.DownloadHandler;
-import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.server.streams.UploadHandler;
 import com.vaadin.flow.server.streams.UploadMetadata;
 import dev.chameleon.workbench.curation.Curation;
@@ -38,29 +30,21 @@ import dev.chameleon.workbench.curation.FileImport;
 import dev.chameleon.workbench.curation.io.ColumnMap;
 import dev.chameleon.workbench.curation.io.Format;
 import dev.chameleon.workbench.curation.io.ImportOptions;
-import dev.chameleon.workbench.curation.io.ImportPreview;
-import dev.chameleon.workbench.curation.io.ImportProblem;
-import dev.chameleon.workbench.curation.io.ImportProgress;
-import dev.chameleon.workbench.curation.io.ImportReport;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.DatasetKind;
-import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.web.MainLayout;
-import dev.chameleon.workbench.web.datasets.DatasetsView;
-import dev.chameleon.workbench.web.datasets.MessageBox;
+import dev.chameleon.workbench.web.common.Links;
+import dev.chameleon.workbench.web.imports.PreviewCard.FilePreview;
 
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,20 +55,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * background with live progress, a cancel button, and at the end one report for all files with every refused
  * record. A file that cannot be read is refused in one line and the other files are imported all the same.
  */
-@Route(value = "import", layout = MainLayout.class)
+@Route(value = Links.IMPORT, layout = MainLayout.class)
 @PageTitle("Import | Chameleon Workbench")
 @Menu(title = "Import", order = 1, icon = "vaadin:upload")
 public class ImportView extends VerticalLayout {
 
     /** Progress reaches the browser at most this often; imports report every batch. */
-    private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
 
     /** An upload waiting to be imported: the name the user gave it and where it lies. */
     private record Uploaded(String name, Path file) {
-    }
-
-    /** What the preview of one upload gave, or why there is none (one line). */
-    private record FilePreview(String name, ImportPreview preview, String error) {
     }
 
     private final Curation curation;
@@ -102,10 +81,7 @@ public class ImportView extends VerticalLayout {
     private final Button start = new Button("Import");
     private final Div preview = new Div();
 
-    private final Div running = new Div();
-    private final ProgressBar progress = new ProgressBar();
-    private final Span progressText = new Span();
-    private final Button cancel = new Button("Cancel");
+    private final ImportProgressPanel running = new ImportProgressPanel();
 
     private final Div report = new Div();
 
@@ -114,7 +90,6 @@ public class ImportView extends VerticalLayout {
     /** The user picked the kind; until then each preview selects the kind its records look like. */
     private boolean kindChosen;
     private boolean suggestingKind;
-    private AtomicBoolean cancelRequested;
 
     ImportView(Curation curation, ImportJobs jobs) {
         this.curation = curation;
@@ -184,21 +159,6 @@ public class ImportView extends VerticalLayout {
         preview.setId("preview");
         preview.setVisible(false);
         preview.setWidthFull();
-
-        progress.setId("import-progress");
-        progressText.setId("import-progress-text");
-        cancel.setId("cancel-import");
-        cancel.addClickListener(e -> {
-            if (cancelRequested != null) {
-                cancelRequested.set(true);
-                cancel.setEnabled(false);
-                cancel.setText("Cancelling…");
-            }
-        });
-        running.setId("import-running");
-        running.add(progress, progressText, cancel);
-        running.setVisible(false);
-        running.setWidth("40em");
 
         report.setId("import-report");
         report.setVisible(false);
@@ -277,7 +237,7 @@ public class ImportView extends VerticalLayout {
         uploaded.setText(uploads.isEmpty() ? "" : uploads.size() == 1
                 ? String.format("Ready: %s (%,d bytes)", uploads.get(0).name(), bytes)
                 : String.format("Ready: %,d files (%,d bytes)", uploads.size(), bytes));
-        start.setEnabled(!uploads.isEmpty() && cancelRequested == null);
+        start.setEnabled(!uploads.isEmpty() && !running.active());
     }
 
     /** The options the form describes, as the import will use them. */
@@ -311,7 +271,7 @@ public class ImportView extends VerticalLayout {
             kind.setValue(suggested);
             suggestingKind = false;
         }
-        previews.forEach(p -> preview.add(render(p)));
+        previews.forEach(p -> preview.add(new PreviewCard(p, format.getValue() != null, curation.images())));
     }
 
     private List<FilePreview> previewAll(ImportOptions options) {
@@ -330,63 +290,6 @@ public class ImportView extends VerticalLayout {
         return out;
     }
 
-    /** One upload's preview: what was found, any refusal in one line, and the first examples as stored. */
-    private Div render(FilePreview fp) {
-        Div box = new Div();
-        box.addClassName("file-preview");
-        box.add(new H3("Preview of " + fp.name()));
-        if (fp.error() != null) {
-            box.add(refusal(fp.name() + ": " + fp.error()));
-            return box;
-        }
-        ImportPreview p = fp.preview();
-        box.add(fact("preview-format", "Format: " + (p.format() == null ? "not recognised"
-                : p.format().wireName() + (format.getValue() == null ? " (detected)" : " (chosen)"))));
-        box.add(fact("preview-mapping", "Mapping in effect: "
-                + (p.columns().isEmpty() ? "none" : ColumnMap.format(new TreeMap<>(p.columns())))));
-        box.add(fact("preview-kind", "Looks like: " + (p.suggestedKind() == DatasetKind.PROMPTS
-                ? "a prompt set" : "SFT conversations")));
-        for (ImportProblem problem : p.problems()) {
-            if (problem.line() == 0) {
-                box.add(refusal(problem.toString()));
-            } else {
-                Paragraph refused = new Paragraph("Refused " + problem);
-                refused.addClassName("preview-problem");
-                box.add(refused);
-            }
-        }
-        if (p.examples().isEmpty() && p.problems().isEmpty()) {
-            box.add(fact("preview-empty", "No records."));
-        }
-        for (Example e : p.examples()) {
-            Div example = new Div();
-            example.addClassName("preview-example");
-            example.getStyle().set("border-top", "1px solid var(--lumo-contrast-10pct)")
-                    .set("padding-top", "var(--lumo-space-s)");
-            example.add(fact("preview-source", e.source() + " · " + e.category().label()));
-            e.messages().forEach(m -> example.add(MessageBox.of(m, curation.images())));
-            if (e.hasRejected()) {
-                example.add(fact("preview-rejected", "Rejected answer:"));
-                e.rejected().forEach(m -> example.add(MessageBox.of(m, curation.images())));
-            }
-            box.add(example);
-        }
-        return box;
-    }
-
-    private static Paragraph fact(String className, String text) {
-        Paragraph p = new Paragraph(text);
-        p.addClassName(className);
-        p.getStyle().set("margin", "var(--lumo-space-xs) 0");
-        return p;
-    }
-
-    private static Paragraph refusal(String text) {
-        Paragraph p = fact("preview-refusal", text);
-        p.getStyle().set("color", "var(--lumo-error-text-color)");
-        return p;
-    }
-
     private void startImport() {
         String name = dataset.getValue() == null ? "" : dataset.getValue().trim();
         if (name.isEmpty()) {
@@ -401,56 +304,23 @@ public class ImportView extends VerticalLayout {
         Map<Path, String> names = new LinkedHashMap<>();
         uploads.forEach(u -> names.put(u.file(), u.name()));
         uploads.clear();
-        AtomicBoolean cancelled = new AtomicBoolean();
-        cancelRequested = cancelled;
-
         start.setEnabled(false);
         uploaded.setText("");
         preview.removeAll();
         preview.setVisible(false);
         report.setVisible(false);
-        progress.setIndeterminate(true);
-        progressText.setText("Importing " + String.join(", ", names.values()) + " into " + name + "…");
-        cancel.setEnabled(true);
-        cancel.setText("Cancel");
-        running.setVisible(true);
+        AtomicBoolean cancelled = running.start("Importing " + String.join(", ", names.values()) + " into " + name
+                + "…");
 
         UI ui = UI.getCurrent();
         List<Path> files = List.copyOf(names.keySet());
-        jobs.start(name, files, options, file -> new ImportProgress() {
-            private long last;
-
-            @Override
-            public void update(long bytesDone, long bytesTotal, long imported, long problems) {
-                long now = System.nanoTime();
-                if (now - last < PROGRESS_INTERVAL_NANOS) {
-                    return;
-                }
-                last = now;
-                String label = names.get(file) + (files.size() > 1
-                        ? " (" + (files.indexOf(file) + 1) + " of " + files.size() + ")" : "");
-                access(ui, () -> showProgress(label, bytesDone, bytesTotal, imported, problems));
-            }
-
-            @Override
-            public boolean cancelled() {
-                return cancelled.get();
-            }
-        }).whenComplete((results, failure) -> access(ui, () -> finished(name, results, failure, names)));
-    }
-
-    private void showProgress(String label, long bytesDone, long bytesTotal, long imported, long problems) {
-        if (bytesTotal > 0) {
-            progress.setIndeterminate(false);
-            progress.setValue(Math.min(1.0, (double) bytesDone / bytesTotal));
-        }
-        progressText.setText(String.format("%s: %,d examples stored, %,d problems, %s of %s read", label, imported,
-                problems, megabytes(bytesDone), bytesTotal < 0 ? "?" : megabytes(bytesTotal)));
+        jobs.start(name, files, options, file -> running.watch(ui, names.get(file) + (files.size() > 1
+                        ? " (" + (files.indexOf(file) + 1) + " of " + files.size() + ")" : ""), cancelled))
+                .whenComplete((results, failure) -> access(ui, () -> finished(name, results, failure, names)));
     }
 
     private void finished(String name, List<FileImport> results, Throwable failure, Map<Path, String> names) {
-        running.setVisible(false);
-        cancelRequested = null;
+        running.finish();
         if (uploads.isEmpty()) {
             upload.clearFileList();
         }
@@ -470,102 +340,7 @@ public class ImportView extends VerticalLayout {
                     .addThemeVariants(NotificationVariant.LUMO_ERROR);
             return;
         }
-        showReport(name, results, names);
-    }
-
-    /** One summary line per file, then every file's refused records in one grid and one CSV. */
-    private void showReport(String name, List<FileImport> results, Map<Path, String> names) {
-        List<ImportReport> reports = results.stream().filter(r -> !r.failed()).map(FileImport::report).toList();
-        boolean cancelled = reports.stream().anyMatch(ImportReport::cancelled);
-        Div summary = new Div();
-        summary.setId("report-summary");
-        for (FileImport r : results) {
-            String fileName = names.getOrDefault(r.file(), String.valueOf(r.file().getFileName()));
-            Paragraph line = new Paragraph(r.failed() ? "The import of " + fileName + " failed: " + r.error()
-                    : summary(r.report(), fileName));
-            line.addClassName(r.failed() ? "file-error" : "file-summary");
-            if (r.failed()) {
-                line.getStyle().set("color", "var(--lumo-error-text-color)");
-            }
-            summary.add(line);
-        }
-        report.add(new H3(cancelled ? "Import cancelled" : "Import report"), summary);
-
-        RouterLink open = new RouterLink("Open dataset " + name, DatasetsView.class);
-        open.setQueryParameters(QueryParameters.of("dataset", name));
-        open.setId("open-dataset");
-        HorizontalLayout links = new HorizontalLayout(open);
-        long problemCount = reports.stream().mapToLong(ImportReport::problemCount).sum();
-        if (problemCount == 0) {
-            report.add(links);
-            return;
-        }
-        Anchor csv = new Anchor(problemsCsv(reports), "Download the problems (CSV)");
-        csv.setId("report-csv");
-        links.add(csv);
-
-        Grid<ImportProblem> grid = new Grid<>();
-        grid.setId("problems");
-        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
-        grid.addColumn(ImportProblem::file).setHeader("File").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(ImportProblem::line).setHeader("Line").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(ImportProblem::reason).setHeader("Reason").setFlexGrow(1);
-        List<ImportProblem> listed = reports.stream().flatMap(r -> r.problems().stream()).toList();
-        grid.setItems(listed);
-        grid.setHeight("20em");
-        report.add(links, grid);
-        if (listed.size() < problemCount) {
-            report.add(new Paragraph(String.format("The first %,d of %,d problems are listed; the CSV has all.",
-                    listed.size(), problemCount)));
-        }
-    }
-
-    /**
-     * One sentence saying what happened, e.g. "Imported 3 of 4 records from a.jsonl (openai) into demo…", or for a
-     * file refused as a whole the refusal ("Refused a.bin: the file is not JSON…").
-     */
-    static String summary(ImportReport r, String fileName) {
-        if (r.refusedWhole()) {
-            return "Refused " + fileName + ": " + r.problems().get(0).reason();
-        }
-        return String.format(Locale.ROOT, "%s %,d of %,d records from %s%s into %s in %.1f s: "
-                        + "%,d duplicates skipped, %,d problems.%s",
-                r.cancelled() ? "Cancelled after importing" : "Imported", r.imported(), r.records(), fileName,
-                r.format() == null ? "" : " (" + r.format().wireName() + ")", r.dataset(), r.seconds(),
-                r.duplicates(), r.problemCount(),
-                r.cancelled() ? " The examples stored before cancelling are kept; import the file again to "
-                        + "complete it (stored records are skipped)." : "");
-    }
-
-    /** Every problem of the imports (not only the listed ones) as CSV: file, line, reason. */
-    private DownloadHandler problemsCsv(List<ImportReport> reports) {
-        List<Long> jobIds = reports.stream().map(ImportReport::jobId).toList();
-        String name = "import-" + jobIds.get(0) + "-problems.csv";
-        return DownloadHandler.fromInputStream(event -> {
-            StringBuilder csv = new StringBuilder("file,line,reason\n");
-            for (long job : jobIds) {
-                for (ImportProblem p : curation.importProblems(job)) {
-                    csv.append(csvField(p.file())).append(',').append(p.line()).append(',')
-                            .append(csvField(p.reason())).append('\n');
-                }
-            }
-            byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-            return new DownloadResponse(new ByteArrayInputStream(bytes), name, "text/csv", bytes.length);
-        });
-    }
-
-    /** Quotes a CSV field when needed, and defuses text a spreadsheet would run as a formula. */
-    static String csvField(String s) {
-        if (s == null || s.isEmpty()) {
-            return "";
-        }
-        if ("=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
-            s = "'" + s;
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        report.add(new ImportReportPanel(curation, name, results, names));
     }
 
     private static String baseName(String fileName) {
@@ -578,12 +353,8 @@ public class ImportView extends VerticalLayout {
         return n;
     }
 
-    private static String megabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-    }
-
     /** Runs a UI change from a background thread; a closed tab just stops receiving progress. */
-    private static void access(UI ui, Command command) {
+    static void access(UI ui, Command command) {
         try {
             ui.access(command);
         } catch (UIDetachedException e) {

@@ -1,5 +1,13 @@
 package dev.chameleon.workbench.web.playground;
 
+import dev.chameleon.workbench.web.generation.AnswerModes;
+import dev.chameleon.workbench.web.generation.AnswerPanel;
+import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointPicker;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.PlaygroundEngine;
+import dev.chameleon.workbench.web.generation.PromptImage;
+import dev.chameleon.workbench.web.generation.SettingsForm;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -23,6 +31,7 @@ import dev.chameleon.workbench.trainer.generate.GenerationRequest;
 import dev.chameleon.workbench.trainer.generate.GenerationResult;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.MainLayout;
+import dev.chameleon.workbench.web.common.Links;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -32,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Asks a checkpoint something: a prompt, optionally an image, the answer's mode (text, image or both), sampling
  * and guidance; the answer streams in (text as it comes, images filling in) and can be stopped.
  */
-@Route(value = "playground", layout = MainLayout.class)
+@Route(value = Links.PLAYGROUND, layout = MainLayout.class)
 @PageTitle("Playground | Chameleon Workbench")
 @Menu(title = "Playground", order = 3, icon = "vaadin:magic")
 public class PlaygroundView extends VerticalLayout {
@@ -42,7 +51,7 @@ public class PlaygroundView extends VerticalLayout {
     private final CheckpointPicker checkpoint;
     private final TextArea prompt = new TextArea("Prompt");
     private final PromptImage image = new PromptImage("");
-    private final RadioButtonGroup<Mode> mode = modes("mode");
+    private final RadioButtonGroup<Mode> mode = AnswerModes.radioGroup("mode");
     private final SettingsForm settings = new SettingsForm("", true);
     private final Button generate = new Button("Generate");
     private final Button stop = new Button("Stop");
@@ -75,20 +84,6 @@ public class PlaygroundView extends VerticalLayout {
         top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         add(new H2("Playground"), top, prompt, image, sampling, new HorizontalLayout(generate, stop), answer);
         setMaxWidth("70em");
-    }
-
-    /** The three answer modes as radio buttons, text first. */
-    public static RadioButtonGroup<Mode> modes(String id) {
-        RadioButtonGroup<Mode> group = new RadioButtonGroup<>("Answer with");
-        group.setId(id);
-        group.setItems(Mode.values());
-        group.setItemLabelGenerator(m -> switch (m) {
-            case TEXT -> "Text";
-            case IMAGE -> "An image";
-            case INTERLEAVED -> "Text and images";
-        });
-        group.setValue(Mode.TEXT);
-        return group;
     }
 
     @Override

@@ -8,8 +8,8 @@ import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.web.TestData;
 import dev.chameleon.workbench.web.Workbench;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -161,7 +161,7 @@ class CliTest {
         assertThat(lines.get(0)).isEqualTo("file,line,reason");
         assertThat(lines.subList(1, lines.size())).hasSize(2)
                 .extracting(l -> l.split(",")[1]).containsExactly("4", "5");
-        assertThat(lines.get(1)).startsWith("\"chat.jsonl\",4,");
+        assertThat(lines.get(1)).startsWith("chat.jsonl,4,");
     }
 
     @Test

@@ -6,19 +6,23 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextArea;
+import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.KaribuTest;
-import dev.chameleon.workbench.web.playground.Checkpoint;
-import dev.chameleon.workbench.web.playground.CheckpointService;
-import dev.chameleon.workbench.web.playground.Checkpoints;
-import dev.chameleon.workbench.web.playground.FakeEngine;
-import org.junit.jupiter.api.Tag;
+import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.Checkpoints;
+import dev.chameleon.workbench.web.generation.FakeEngine;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,14 +63,13 @@ class CompareViewTest extends KaribuTest {
         UI.getCurrent().add(new CompareView(engine, new CheckpointService(workspace), ratings));
     }
 
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        MockVaadin.runUIQueue();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 20 s for: " + what).isLessThan(deadline);
-            Thread.sleep(10);
-            MockVaadin.runUIQueue();
-        }
+    private static void await(String what, BooleanSupplier done) {
+        // Karibu's UI belongs to this thread, so the condition is polled here, not on Awaitility's own thread.
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10)).until(() -> {
+                    MockVaadin.runUIQueue();
+                    return done.getAsBoolean();
+                });
     }
 
     private static <T extends com.vaadin.flow.component.Component> T byId(Class<T> type, String id) {
@@ -184,6 +187,58 @@ class CompareViewTest extends KaribuTest {
     @Test
     void theRouteOpensWithTheApplicationsServices() {
         UI.getCurrent().navigate(CompareView.class);
-        assertThat(_find(Grid.class, spec -> spec.withId("win-rates"))).hasSize(1);
+        assertThat(_find(H2.class, spec -> spec.withText("Side by side"))).hasSize(1);
+        assertThat(_find(H3.class).stream().map(H3::getText)).contains("Left", "Right", "Win rates");
+        assertThat(byId(ComboBox.class, "left-checkpoint").getLabel()).isEqualTo("Left checkpoint");
+        assertThat(byId(ComboBox.class, "right-checkpoint").getLabel()).isEqualTo("Right checkpoint");
+        assertThat(radios("mode").getValue()).isEqualTo(Mode.TEXT);
+        assertThat(byId(Button.class, "compare").isEnabled()).isTrue();
+        assertThat(_find(Div.class, spec -> spec.withId("rating"))).as("nothing to rate yet").isEmpty();
+        @SuppressWarnings("unchecked")
+        Grid<WinRate> grid = byId(Grid.class, "win-rates");
+        assertThat(grid.getColumns()).extracting(Grid.Column::getHeaderText)
+                .startsWith("A", "B", "A better", "Ties", "B better", "A's win rate");
+        assertThat(_size(grid)).as("no ratings in a new workspace").isZero();
+    }
+
+    @Test
+    void bothAnswersToOnePromptShowSideBySideUnderTheirCheckpoints() throws Exception {
+        view();
+        pick("left", a);
+        pick("right", b);
+        byId(TextArea.class, "prompt").setValue("Describe a blue circle");
+        byId(IntegerField.class, "seed").setValue(7);
+        compareAndWait();
+
+        assertThat(engine.requests).as("one request per side, the same prompt and seed").hasSize(2)
+                .allSatisfy(r -> {
+                    assertThat(r.prompt()).isEqualTo("Describe a blue circle");
+                    assertThat(r.sampling().seed()).isEqualTo(7L);
+                });
+        assertThat(engine.checkpoints).containsExactly(a, b);
+        @SuppressWarnings("unchecked")
+        ComboBox<Checkpoint> leftPicker = byId(ComboBox.class, "left-checkpoint");
+        @SuppressWarnings("unchecked")
+        ComboBox<Checkpoint> rightPicker = byId(ComboBox.class, "right-checkpoint");
+        assertThat(leftPicker.getValue().label()).isEqualTo("run-a @ step 100");
+        assertThat(rightPicker.getValue().label()).isEqualTo("run-b @ step 200");
+        assertThat(byId(Span.class, "left-answer-text").getText())
+                .isEqualTo("Here is a red square step-00000100 seed 7:");
+        assertThat(byId(Span.class, "right-answer-text").getText())
+                .isEqualTo("Here is a red square step-00000200 seed 7:");
+        assertThat(byId(Span.class, "left-answer-status").getText()).contains("stopped: end of turn");
+        assertThat(byId(Span.class, "right-answer-status").getText()).contains("stopped: end of turn");
+        assertThat(byId(Div.class, "rating").isVisible()).as("the pair can be rated").isTrue();
+        assertThat(byId(RadioButtonGroup.class, "left-fulfils").getLabel()).isEqualTo("Left answer fulfils the task?");
+        assertThat(byId(RadioButtonGroup.class, "right-fulfils").getLabel())
+                .isEqualTo("Right answer fulfils the task?");
+
+        radios("preference").setValue(Rating.Preference.RIGHT);
+        _click(byId(Button.class, "save-rating"));
+        Rating stored = ratings.all().get(0);
+        assertThat(stored.prompt()).isEqualTo("Describe a blue circle");
+        assertThat(stored.preference()).isEqualTo(Rating.Preference.RIGHT);
+        assertThat(stored.left().text()).isEqualTo("Here is a red square step-00000100 seed 7:");
+        assertThat(stored.right().text()).isEqualTo("Here is a red square step-00000200 seed 7:");
     }
 }

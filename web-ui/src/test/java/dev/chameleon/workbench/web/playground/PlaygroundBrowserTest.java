@@ -1,5 +1,7 @@
 package dev.chameleon.workbench.web.playground;
 
+import dev.chameleon.workbench.web.generation.Checkpoints;
+import dev.chameleon.workbench.web.generation.FakeEngine;
 import dev.chameleon.workbench.web.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;

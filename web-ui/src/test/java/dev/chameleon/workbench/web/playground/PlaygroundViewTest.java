@@ -1,5 +1,11 @@
 package dev.chameleon.workbench.web.playground;
 
+import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.Checkpoints;
+import dev.chameleon.workbench.web.generation.FakeEngine;
+import dev.chameleon.workbench.web.generation.Pictures;
+import dev.chameleon.workbench.web.generation.SettingsForm;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
@@ -14,9 +20,10 @@ import com.vaadin.flow.component.upload.Upload;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.KaribuTest;
 import dev.chameleon.workbench.web.TestData;
-import org.junit.jupiter.api.Tag;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,14 +72,13 @@ class PlaygroundViewTest extends KaribuTest {
     }
 
     /** Runs the UI updates the engine's thread queued until {@code done} holds (or fails after 20 s). */
-    static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        MockVaadin.runUIQueue();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 20 s for: " + what).isLessThan(deadline);
-            Thread.sleep(10);
-            MockVaadin.runUIQueue();
-        }
+    static void await(String what, BooleanSupplier done) {
+        // Karibu's UI belongs to this thread, so the condition is polled here, not on Awaitility's own thread.
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10)).until(() -> {
+                    MockVaadin.runUIQueue();
+                    return done.getAsBoolean();
+                });
     }
 
     private static <T extends com.vaadin.flow.component.Component> T byId(Class<T> type, String id) {

@@ -2,9 +2,10 @@ package dev.chameleon.workbench.web.runs;
 
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.web.TestData;
-import org.junit.jupiter.api.Tag;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -56,13 +57,8 @@ class RunRecoveryTest {
     }
 
     private static RunInfo await(RunService service, String id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RunInfo r = service.run(id).orElseThrow();
-        while (r.state().active() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            r = service.run(id).orElseThrow();
-        }
-        return r;
+        return Awaitility.await("run " + id + " ends").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(() -> service.run(id).orElseThrow(), r -> !r.state().active());
     }
 
     @Test

@@ -10,11 +10,12 @@ import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.trainer.train.StepMetrics;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import dev.chameleon.workbench.web.TestData;
-import org.junit.jupiter.api.Tag;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -74,15 +75,12 @@ class RunServiceTest {
 
     private static RunInfo await(String id, Duration timeout, String what, Predicate<RunInfo> done)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RunInfo r = service.run(id).orElseThrow();
-        while (!done.test(r) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            r = service.run(id).orElseThrow();
-        }
-        assertThat(done.test(r)).as(what + " within " + timeout + "; now " + r.status() + "\nlog:\n"
-                + String.join("\n", service.logTail(id, 30))).isTrue();
-        return r;
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            RunInfo r = service.run(id).orElseThrow();
+            assertThat(done.test(r)).as(() -> what + " within " + timeout + "; now " + r.status() + "\nlog:\n"
+                    + String.join("\n", service.logTail(id, 30))).isTrue();
+        });
+        return service.run(id).orElseThrow();
     }
 
     @Test
@@ -105,11 +103,10 @@ class RunServiceTest {
 
         // Tokenizers first (preparing), then the trainer; kill it from outside once a checkpoint exists.
         Path metrics = dir.resolve("metrics.jsonl");
-        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        while (System.nanoTime() < deadline && service.run(id).orElseThrow().state().active()
-                && !(Files.isRegularFile(metrics) && Files.readAllLines(metrics).size() >= 6)) {
-            Thread.sleep(10);
-        }
+        Awaitility.await("six steps in metrics.jsonl, or the run ended").atMost(Duration.ofSeconds(240))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> !service.run(id).orElseThrow().state().active()
+                        || Files.isRegularFile(metrics) && Files.readAllLines(metrics).size() >= 6);
         RunInfo running = service.run(id).orElseThrow();
         assertThat(running.state()).as(String.join("\n", service.logTail(id, 30))).isEqualTo(RunState.RUNNING);
         assertThat(Files.isRegularFile(service.textTokenizer())).isTrue();

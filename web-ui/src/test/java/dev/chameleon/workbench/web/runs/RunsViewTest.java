@@ -14,9 +14,10 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.web.KaribuTest;
-import org.junit.jupiter.api.Tag;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -80,17 +81,15 @@ class RunsViewTest extends KaribuTest {
     }
 
     /** Runs the UI updates the service pushed until {@code done} holds (or fails after 30 s). */
-    private static void await(String what, Supplier<Boolean> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            MockVaadin.runUIQueue();
-            if (done.get()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(what + " within 30 s; state " + field(Span.class, "run-state").getText()
-                + ", log:\n" + field(Pre.class, "run-log").getText());
+    private static void await(String what, Supplier<Boolean> done) {
+        // Karibu's UI belongs to this thread, so the condition is polled here, not on Awaitility's own thread.
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                    MockVaadin.runUIQueue();
+                    assertThat(done.get()).as(() -> what + " within 30 s; state "
+                            + field(Span.class, "run-state").getText() + ", log:\n"
+                            + field(Pre.class, "run-log").getText()).isTrue();
+                });
     }
 
     @Test

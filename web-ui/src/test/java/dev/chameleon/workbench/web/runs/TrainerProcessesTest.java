@@ -32,7 +32,7 @@ class TrainerProcessesTest {
 
     @Test
     void onlyASpringBootJarIsLaunchedThroughItsOwnMain() throws Exception {
-        Path boot = jar("workbench.jar", "dev.chameleon.workbench.web.Workbench");
+        Path boot = jar("workbench.jar", "dev.chameleon.workbench.web.cli.Workbench");
         Path plain = jar("plain.jar", null);
         assertThat(TrainerProcesses.springBootJar(boot.toString())).isEqualTo(boot.toAbsolutePath());
         assertThat(TrainerProcesses.springBootJar(plain.toString())).isNull();

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.datasets;
+package dev.chameleon.workbench.web.common;
 
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Image;
@@ -36,7 +36,7 @@ public final class MessageBox {
                     case FUNCTION_CALL -> "var(--lumo-success-color-10pct)";
                     case OBSERVATION -> "var(--lumo-contrast-5pct)";
                 });
-        Span role = new Span(DatasetsView.capitalized(m.role().wireName()));
+        Span role = new Span(Labels.capitalized(m.role().wireName()));
         role.addClassName("message-role");
         role.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-s)");
         box.add(role);

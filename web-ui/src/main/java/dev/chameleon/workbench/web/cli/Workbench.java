@@ -1,6 +1,5 @@
-package dev.chameleon.workbench.web;
+package dev.chameleon.workbench.web.cli;
 
-import dev.chameleon.workbench.web.cli.WorkbenchCommand;
 import picocli.CommandLine;
 
 /**

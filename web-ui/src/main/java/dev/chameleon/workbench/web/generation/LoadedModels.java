@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

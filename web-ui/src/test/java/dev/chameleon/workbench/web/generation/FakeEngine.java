@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import dev.chameleon.workbench.trainer.generate.GenerationEvent;
 import dev.chameleon.workbench.trainer.generate.GenerationException;

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import dev.chameleon.workbench.curation.Curation;
 import org.springframework.beans.factory.annotation.Autowired;

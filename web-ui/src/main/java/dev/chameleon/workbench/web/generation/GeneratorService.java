@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import dev.chameleon.workbench.trainer.generate.GenerationEvent;
 import dev.chameleon.workbench.trainer.generate.GenerationException;
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * would each run at half speed, and one thread owning the models means none is closed while it generates.
  */
 @Service
-public class GeneratorService implements PlaygroundEngine {
+class GeneratorService implements PlaygroundEngine {
 
     /** Models kept loaded: enough for a side-by-side of two checkpoints without reloading. */
     static final int CACHED_MODELS = 2;

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Image;

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import com.vaadin.flow.component.html.Image;
 
@@ -13,7 +13,7 @@ import java.util.Base64;
  * Shows model-sized pictures (32-64 px) large enough to see: PNG data URLs, scaled up with hard pixel edges
  * so the codes' blocks stay visible instead of blurring.
  */
-final class Pictures {
+public final class Pictures {
 
     /** Displayed width of an answer image. */
     static final String WIDTH = "256px";
@@ -31,7 +31,7 @@ final class Pictures {
     }
 
     /** {@code data:image/png;base64,...} of the image. */
-    static String dataUrl(BufferedImage image) {
+    public static String dataUrl(BufferedImage image) {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, "png", png)) {

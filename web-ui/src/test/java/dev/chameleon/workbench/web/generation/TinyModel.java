@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;

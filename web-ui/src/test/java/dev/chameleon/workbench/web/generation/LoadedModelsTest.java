@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.web.playground;
+package dev.chameleon.workbench.web.generation;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

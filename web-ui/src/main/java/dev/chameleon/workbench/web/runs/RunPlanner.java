@@ -1,0 +1,179 @@
+package dev.chameleon.workbench.web.runs;
+
+import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.curation.model.ReviewStatus;
+import dev.chameleon.workbench.curation.store.DatasetSummary;
+import dev.chameleon.workbench.trainer.config.ConfigLoader;
+import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
+import dev.chameleon.workbench.trainer.train.TrainConfig;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a run request means before anything is written: the presets it may name (configs/recipes, configs/models
+ * on the class path), whether it can train, and the {@link TrainConfig} it resolves to.
+ */
+final class RunPlanner {
+
+    /** Image categories whose examples hold images. */
+    private static final List<String> IMAGE_CATEGORIES = List.of("visual_chat", "image_generation",
+            "interleaved_generation");
+    /** Room a turn needs beside its image: role header, a question or caption. */
+    private static final int TURN_MARGIN = 32;
+    private static final Pattern MIX_CATEGORY = Pattern.compile("^mix (?:weight of |has unknown category ')([a-z_]+)");
+
+    private final Curation curation;
+    private final Tokenizers tokenizers;
+    private final Path runsDir;
+
+    RunPlanner(Curation curation, Tokenizers tokenizers, Path runsDir) {
+        this.curation = curation;
+        this.tokenizers = tokenizers;
+        this.runsDir = runsDir;
+    }
+
+    List<String> datasets() {
+        return curation.datasets().stream().map(s -> s.dataset().name()).toList();
+    }
+
+    List<String> presets() {
+        return presetNames("recipes");
+    }
+
+    List<String> models() {
+        return presetNames("models");
+    }
+
+    TrainConfig preset(String name) {
+        return ConfigLoader.preset("recipes", name, TrainConfig.class);
+    }
+
+    RunRequest defaults(String dataset, String presetName) {
+        TrainConfig p = preset(presetName);
+        return new RunRequest(dataset, presetName, p.model(), p.steps(), p.lr(), p.seqLen(), p.mix());
+    }
+
+    /** Checks a request without launching it; throws naming the form field and what to change. */
+    void validate(RunRequest r) {
+        if (r.dataset() == null || r.dataset().isBlank()) {
+            throw new InvalidRunException("dataset", "Choose the dataset to train on");
+        }
+        DatasetSummary summary = curation.dataset(r.dataset()).orElseThrow(() -> new InvalidRunException("dataset",
+                "There is no dataset named '" + r.dataset() + "'; choose one of " + String.join(", ", datasets())));
+        if (summary.count(ReviewStatus.ACCEPTED) == 0) {
+            throw new InvalidRunException("dataset", "Dataset '" + r.dataset() + "' has no accepted examples, and a run "
+                    + "trains on a snapshot of the accepted ones; accept some in the Datasets view");
+        }
+        if (r.preset() == null || r.preset().isBlank()) {
+            throw new InvalidRunException("preset", "Choose a run preset, e.g. " + RunService.DEFAULT_PRESET);
+        }
+        try {
+            preset(r.preset());
+        } catch (RuntimeException e) {
+            throw new InvalidRunException("preset", "Run preset '" + r.preset() + "' cannot be used: " + e.getMessage());
+        }
+        if (r.model() == null || r.model().isBlank()) {
+            throw new InvalidRunException("model", "Choose a model size, e.g. tiny");
+        }
+        if (!models().contains(r.model())) {
+            throw new InvalidRunException("model", "There is no model preset '" + r.model() + "'; choose one of "
+                    + String.join(", ", models()));
+        }
+        ConfigLoader.preset("models", r.model(), ModelConfig.class);
+        Path here = runsDir.toAbsolutePath();
+        resolve(r, here, here, here, here);
+        checkImagesFit(r);
+    }
+
+    /**
+     * Refuses a window too short for an image and its turn when image categories are sampled: the trainer would
+     * cut every image out. Checked against the tokenizer preset the workspace's image tokenizer will be trained
+     * with; an image tokenizer already there is not read here (that needs the engine).
+     */
+    private void checkImagesFit(RunRequest r) {
+        boolean images = IMAGE_CATEGORIES.stream().anyMatch(c -> r.mix().getOrDefault(c, 0.0) > 0);
+        if (!images || Files.isDirectory(tokenizers.image())) {
+            return;
+        }
+        String vqPreset;
+        int block;
+        try {
+            vqPreset = tokenizers.recipe().imageConfig();
+            block = VqConfig.preset(vqPreset).codesPerImage() + 2;
+        } catch (RuntimeException e) {
+            return; // A broken tokenizer preset fails the run with its own message when it is trained.
+        }
+        if (r.seqLen() < block + TURN_MARGIN) {
+            int enough = (block + TURN_MARGIN + 63) / 64 * 64;
+            throw new InvalidRunException("seq_len", "seq_len " + r.seqLen() + " cannot hold an image and its turn: "
+                    + "each image takes " + block + " tokens (begin-image, " + (block - 2) + " codes of the '" + vqPreset
+                    + "' image tokenizer, end-image), so the trainer would cut the images out; use at least " + enough
+                    + ", or set the weights of Visual Chat, Image Generation and Interleaved Generation to 0");
+        }
+    }
+
+    /**
+     * The run config a request resolves to: the preset with the request's overrides and these paths. The
+     * schedule keeps its shape: min_lr scales with lr, and the warm-up with the steps.
+     */
+    TrainConfig resolve(RunRequest r, Path snapshot, Path textTokenizer, Path imageTokenizer, Path outDir) {
+        TrainConfig p = preset(r.preset());
+        double minLr = p.lr() > 0 && r.lr() > 0 && Double.isFinite(r.lr()) ? p.minLr() * (r.lr() / p.lr()) : 0;
+        int warmup = r.steps() == p.steps() ? p.warmupSteps()
+                : (int) Math.max(0, Math.min(r.steps(), Math.round((double) p.warmupSteps() * r.steps() / p.steps())));
+        try {
+            return new TrainConfig(r.model(), snapshot.toAbsolutePath().toString(),
+                    textTokenizer.toAbsolutePath().toString(), imageTokenizer.toAbsolutePath().toString(), r.mix(),
+                    r.seqLen(), p.batchSize(), p.gradAccum(), r.steps(), r.lr(), minLr, warmup, p.beta1(), p.beta2(),
+                    p.eps(), p.weightDecay(), p.decayNormsAndEmbeddings(), p.clipNorm(), p.zLossWeight(), p.dropout(),
+                    p.seed(), p.checkpointEvery(), p.keepLast(), outDir.toAbsolutePath().toString(), p.devices());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRunException(fieldOf(e.getMessage()), e.getMessage());
+        }
+    }
+
+    /**
+     * The form field one of TrainConfig's messages is about. Its checks open each message with the snake_case
+     * key they reject ("steps (0) must be ...", "mix weight of code ..."); keys the form does not show map to the
+     * field that sets them (min_lr follows lr, warmup_steps follows steps).
+     */
+    static String fieldOf(String message) {
+        String first = message == null ? "" : message.split("[^a-z0-9_]", 2)[0];
+        if (first.equals("mix")) {
+            Matcher m = MIX_CATEGORY.matcher(message);
+            return m.find() ? "mix." + m.group(1) : "mix";
+        }
+        return switch (first) {
+            case "min_lr" -> "lr";
+            case "warmup_steps" -> "steps";
+            default -> first;
+        };
+    }
+
+    private static List<String> presetNames(String folder) {
+        try {
+            Resource[] found = new PathMatchingResourcePatternResolver(RunPlanner.class.getClassLoader())
+                    .getResources("classpath*:configs/" + folder + "/*.yaml");
+            TreeSet<String> names = new TreeSet<>();
+            for (Resource r : found) {
+                String n = r.getFilename();
+                if (n != null && n.endsWith(".yaml")) {
+                    names.add(n.substring(0, n.length() - ".yaml".length()));
+                }
+            }
+            return List.copyOf(names);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list configs/" + folder + " on the class path", e);
+        }
+    }
+}
