@@ -166,7 +166,7 @@ class GeneratorTest {
         int answerStart = rendered.spans().get(1).contentStart();
         int[] want = Arrays.copyOf(rendered.tokens(), answerStart);
         int[] codes = GenFixtures.image(N).encode(picture, ImageFit.PAD);
-        assertThat(g.renderPrompt("What shape?", List.of(codes), true)).containsExactly(want);
+        assertThat(g.prompts().render("What shape?", List.of(codes), true)).containsExactly(want);
         GenerationResult r = g.generate(new GenerationRequest("What shape?", List.of(picture), Mode.TEXT,
                 Sampling.defaults(), Guidance.defaults(), 5), null, null);
         assertThat(r.promptTokens()).isEqualTo(want.length);
