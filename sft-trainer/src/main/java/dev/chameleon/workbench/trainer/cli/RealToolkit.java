@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class RealToolkit implements Toolkit {
 
     /** The checkpoint file inside an image tokenizer folder. */
-    static final String CHECKPOINT = "image-tokenizer.ckpt";
+    static final String CHECKPOINT = VqImageTokenizer.CHECKPOINT;
 
     /** Spare special ids after end-of-turn in vocabularies we train. */
     static final int RESERVED_SPECIALS = 8;

@@ -36,7 +36,7 @@ final class DecodeRow {
     private boolean[] seen;
     private KvCache guideCache;
     /** (2, 1, V) logits of the image-only and unconditional rows, while guiding. */
-    float[] guideLogits;
+    private float[] guideLogits;
     private int[] guidePads;
     private int[] guideLength;
     GenerationResult result;
@@ -49,6 +49,25 @@ final class DecodeRow {
         this.imageOnly = imageOnly;
         this.state = state;
         this.sampler = sampler;
+    }
+
+    /** The row's next token: forced by the rules, or masked, guided, penalised and sampled from {@code logits}. */
+    int choose(float[] logits, Generator g) {
+        int forced = state.forced();
+        if (forced >= 0) {
+            return forced;
+        }
+        if (state.inImage() && guideLogits != null) {
+            int v = logits.length;
+            float[] i = Arrays.copyOfRange(guideLogits, 0, v);
+            float[] u = Arrays.copyOfRange(guideLogits, v, 2 * v);
+            request.guidance().combine(logits, i, u, logits);
+        }
+        state.mask(logits);
+        if (!state.inImage()) {
+            Sampler.penalize(logits, seen(g), request.sampling().repetitionPenalty());
+        }
+        return sampler.sample(logits);
     }
 
     /** Records the token and streams what it completes; true when the row is finished. */
@@ -96,7 +115,7 @@ final class DecodeRow {
     }
 
     /** Text ids of the prompt and the answer so far (for the repetition penalty). */
-    boolean[] seen(Generator g) {
+    private boolean[] seen(Generator g) {
         if (seen == null) {
             seen = new boolean[g.layout().size()];
             for (int id : prompt) {

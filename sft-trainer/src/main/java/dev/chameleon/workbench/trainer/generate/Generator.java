@@ -196,7 +196,7 @@ public final class Generator implements AutoCloseable {
                         continue;
                     }
                     System.arraycopy(logits, r * v, row, 0, v);
-                    int token = choose(w, row);
+                    int token = w.choose(row, this);
                     next[r] = token;
                     nextPos[r] = w.prompt.length + w.tokens.size();
                     if (!w.accept(token, began, sink, this, rm)) {
@@ -237,25 +237,6 @@ public final class Generator implements AutoCloseable {
             Arrays.fill(mask, r * s, r * s + pads[r], ChameleonModel.BLOCKED);
         }
         return m.create(mask, new Shape(pads.length, 1, 1, s));
-    }
-
-    /** The row's next token: forced by the rules, or masked, guided, penalised and sampled. */
-    private int choose(DecodeRow w, float[] logits) {
-        int forced = w.state.forced();
-        if (forced >= 0) {
-            return forced;
-        }
-        if (w.state.inImage() && w.guideLogits != null) {
-            int v = logits.length;
-            float[] i = Arrays.copyOfRange(w.guideLogits, 0, v);
-            float[] u = Arrays.copyOfRange(w.guideLogits, v, 2 * v);
-            w.request.guidance().combine(logits, i, u, logits);
-        }
-        w.state.mask(logits);
-        if (!w.state.inImage()) {
-            Sampler.penalize(logits, w.seen(this), w.request.sampling().repetitionPenalty());
-        }
-        return w.sampler.sample(logits);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import java.io.IOException;
@@ -36,8 +37,6 @@ import java.util.stream.Stream;
  */
 record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path imageTokenizer) {
 
-    /** The checkpoint file inside an image tokenizer folder. */
-    static final String IMAGE_CHECKPOINT = "image-tokenizer.ckpt";
     private static final String MODEL = Checkpoint.MODEL;
     private static final String PROVENANCE = Checkpoint.PROVENANCE;
 
@@ -132,7 +131,7 @@ record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path i
             }
         }
         String name = key != null ? key.substring(kind.length() + 1)
-                : imageFolder ? IMAGE_CHECKPOINT : "tokenizer.json";
+                : imageFolder ? VqImageTokenizer.CHECKPOINT : "tokenizer.json";
         List<Path> candidates = new ArrayList<>();
         if (runCopyDir != null) {
             candidates.add(runCopyDir.resolve(name));
