@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.cli;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ExampleJson;
@@ -40,7 +41,7 @@ class RenderCliTest {
             if (!Files.exists(tokenizerJson)) {
                 throw new IllegalArgumentException("tokenizer " + tokenizerJson + " does not exist");
             }
-            return new Fakes.ByteTokenizer(16);
+            return ByteTokenizer.smallest(16, 4);
         }
 
         @Override
@@ -128,7 +129,7 @@ class RenderCliTest {
 
     @Test
     void renderWithRotationPutsTheImageInThePrompt() {
-        ChatRenderer check = new ChatRenderer(new Fakes.ByteTokenizer(16), new Fakes.CodeTokenizer(4, 16), null,
+        ChatRenderer check = new ChatRenderer(ByteTokenizer.smallest(16, 4), new Fakes.CodeTokenizer(4, 16), null,
                 RenderOptions.rotating(0));
         int n = 3;
         while (!check.rotates(examples.get(n - 1))) {

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.generate;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -35,7 +36,7 @@ public final class GenFixtures {
     }
 
     public static TextTokenizer text() {
-        return new Fakes.ByteTokenizer(CODEBOOK);
+        return ByteTokenizer.smallest(CODEBOOK, 4);
     }
 
     public static ImageTokenizer image(int n) {
