@@ -1,7 +1,6 @@
 package dev.chameleon.workbench.trainer.checkpoint;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -11,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -160,9 +160,9 @@ public final class Checkpoint {
         in.readFully(bytes);
         float[] f = new float[n];
         ByteBuffer.wrap(bytes).asFloatBuffer().get(f);
-        try (NDArray src = into.getManager().create(f, into.getShape())) {
-            into.set(new NDIndex("..."), src);
-        }
+        // A plain copy into the array's storage: an indexed set would be an autograd operation, refused on a
+        // parameter that requires grad in any thread where grad mode is on.
+        into.set(FloatBuffer.wrap(f));
     }
 
     /** Deletes {@code .tmp-*} folders a crashed write left in {@code RUN/checkpoints}. */
