@@ -11,7 +11,7 @@ import dev.chameleon.workbench.trainer.eval.GeneratorAnswerer;
 import dev.chameleon.workbench.trainer.generate.Generator;
 import dev.chameleon.workbench.trainer.generate.Guidance;
 import dev.chameleon.workbench.trainer.generate.Sampling;
-import dev.chameleon.workbench.trainer.train.Checkpoints;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -98,7 +98,7 @@ final class CheckDemoCommand implements Callable<Integer> {
             }
             return requireGoals && !report.meetsGoals() ? 3 : 0;
         } finally {
-            Checkpoints.deleteTree(scratch);
+            Checkpoint.deleteTree(scratch);
         }
     }
 

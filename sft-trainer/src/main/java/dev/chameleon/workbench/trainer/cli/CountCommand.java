@@ -1,20 +1,16 @@
 package dev.chameleon.workbench.trainer.cli;
 
-import dev.chameleon.workbench.curation.Curation;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.chameleon.workbench.curation.model.Category;
-import dev.chameleon.workbench.curation.model.Example;
-import dev.chameleon.workbench.curation.search.SearchRequest;
-import dev.chameleon.workbench.curation.store.ExampleRow;
-import dev.chameleon.workbench.curation.store.TokenCounts;
 import dev.chameleon.workbench.trainer.render.CategoryTokens;
 import dev.chameleon.workbench.trainer.render.ChatRenderer;
 import dev.chameleon.workbench.trainer.render.RenderOptions;
 import dev.chameleon.workbench.trainer.render.SnapshotExamples;
-import dev.chameleon.workbench.trainer.render.TokenCount;
 import dev.chameleon.workbench.trainer.render.TokenTally;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,43 +20,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code count (--snapshot DIR | --workspace DIR --dataset NAME) --tokenizer FILE --image-tokenizer DIR}: token
- * counts per category. For a workspace dataset the per-example counts are stored too (table token_count, under
- * the key printed), for the curation views and the packer. Images are not encoded: every image is N codes.
+ * {@code count --snapshot DIR --tokenizer FILE --image-tokenizer DIR [--out FILE]}: token counts per category of
+ * a snapshot, printed as a table and, with {@code --out}, written as JSON. Reads the snapshot folder only (never a
+ * workspace database, so it runs while the workbench is open). Images are not encoded: every image is N codes.
  */
 @Command(name = "count", mixinStandardHelpOptions = true,
-        description = "Token counts per category of a snapshot, or of a workspace dataset "
-        + "(stored there for the curation views and the packer).")
+        description = "Token counts per category of a snapshot; printed, and written as JSON with --out.")
 final class CountCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     @ParentCommand
     SftTrainerMain root;
 
-    static final class Target {
-        @Option(names = "--snapshot", required = true, paramLabel = "DIR", description = "A snapshot folder.")
-        Path snapshot;
+    @Option(names = "--snapshot", required = true, paramLabel = "DIR", description = "A snapshot folder.")
+    Path snapshot;
 
-        @ArgGroup(exclusive = false)
-        Stored stored;
-    }
-
-    static final class Stored {
-        @Option(names = "--workspace", required = true, paramLabel = "DIR", description = "A workspace folder.")
-        Path workspace;
-
-        @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "A dataset of the workspace.")
-        String dataset;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures to FILE (JSON).")
+    Path out;
 
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "A tokenizer.json.")
     Path tokenizer;
@@ -76,17 +60,17 @@ final class CountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isRegularFile(snapshot.resolve("examples.jsonl"))) {
+            throw new IllegalArgumentException("no snapshot at " + snapshot + " (expected examples.jsonl there); pass "
+                    + "a snapshot folder (WORKSPACE/snapshots/NAME/vNNNN)");
+        }
         TextTokenizer text = root.toolkit.loadTextTokenizer(tokenizer);
         try (ImageTokenizer image = root.toolkit.loadImageTokenizer(imageTokenizer)) {
             ChatRenderer r = new ChatRenderer(text, image, null,
                     rotate ? RenderOptions.rotating(seed) : RenderOptions.PLAIN);
             TokenTally tally = new TokenTally();
             String key = r.countKey(tokenizerId(tokenizer));
-            if (target.snapshot != null) {
-                SnapshotExamples.forEach(target.snapshot, e -> tally.add(e.category(), r.count(e)));
-            } else {
-                countWorkspace(r, key, tally);
-            }
+            SnapshotExamples.forEach(snapshot, e -> tally.add(e.category(), r.count(e)));
             root.out.printf("key %s%n", key);
             root.out.printf("%-24s %10s %14s %14s %14s %10s%n", "category", "examples", "tokens", "loss tokens",
                     "image tokens", "images");
@@ -94,31 +78,28 @@ final class CountCommand implements Callable<Integer> {
                 row(en.getKey().label(), en.getValue());
             }
             row("Total", tally.total());
+            if (out != null) {
+                write(key, tally);
+            }
         }
         return 0;
     }
 
-    private void countWorkspace(ChatRenderer r, String key, TokenTally tally) {
-        Path ws = target.stored.workspace;
-        if (!Files.isDirectory(ws.resolve("db"))) {
-            throw new IllegalArgumentException("no workspace at " + ws + "; pass the folder the workbench uses");
+    /** {@code {"key", "snapshot", "categories": {CATEGORY: figures}, "total": figures}}. */
+    private void write(String key, TokenTally tally) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", key);
+        json.put("snapshot", snapshot.toAbsolutePath().toString());
+        Map<String, CategoryTokens> categories = new LinkedHashMap<>();
+        tally.byCategory().forEach((c, t) -> categories.put(c.wireName(), t));
+        json.put("categories", categories);
+        json.put("total", tally.total());
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
-        try (Curation c = Curation.open(ws)) {
-            TokenCounts store = c.tokenCounts();
-            SearchRequest all = SearchRequest.of(target.stored.dataset, null);
-            long n = c.count(all);
-            for (long offset = 0; offset < n; offset += 1000) {
-                List<TokenCounts.Row> batch = new ArrayList<>();
-                for (ExampleRow row : c.rows(all, offset, 1000)) {
-                    Example e = c.example(row.id()).orElseThrow();
-                    TokenCount tc = r.count(e);
-                    tally.add(e.category(), tc);
-                    batch.add(new TokenCounts.Row(e.id(), key, tc.total(), tc.loss(), tc.imageTokens()));
-                }
-                store.put(batch);
-                root.err.printf("counted %,d of %,d%n", Math.min(offset + 1000, n), n);
-            }
-        }
+        Files.writeString(out, JSON.writeValueAsString(json));
+        root.err.println("wrote " + out);
     }
 
     private void row(String label, CategoryTokens t) {

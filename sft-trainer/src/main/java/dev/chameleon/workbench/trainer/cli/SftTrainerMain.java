@@ -6,7 +6,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 
 /**
  * The command line of the sft-trainer jar: {@code java -jar sft-trainer.jar COMMAND}. Tokenizer training,
@@ -56,7 +55,7 @@ public final class SftTrainerMain implements Runnable {
         });
         cl.setParameterExceptionHandler((ParameterException ex, String[] args) -> {
             CommandLine cmd = ex.getCommandLine();
-            String msg = firstLine(ex.getMessage()).replaceFirst("^Error: ", "");
+            String msg = ErrorMessages.firstLine(ex.getMessage()).replaceFirst("^Error: ", "");
             if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
                 msg += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
             }
@@ -64,7 +63,7 @@ public final class SftTrainerMain implements Runnable {
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("error: " + message(ex));
+            cmd.getErr().println("error: " + ErrorMessages.of(ex));
             if (System.getenv("WORKBENCH_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
@@ -76,26 +75,5 @@ public final class SftTrainerMain implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(new CommandLine(this), "name a command");
-    }
-
-    /** One line for a failure: our messages as they are, a bare JDK exception with its type. */
-    static String message(Throwable ex) {
-        Throwable t = ex;
-        if (t instanceof UncheckedIOException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage();
-        if (msg == null || msg.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        boolean ours = t instanceof IllegalArgumentException || t instanceof IllegalStateException
-                || t instanceof UnsupportedOperationException || t instanceof java.io.IOException
-                && t.getClass() == java.io.IOException.class;
-        return firstLine(ours ? msg : msg + " (" + t.getClass().getSimpleName() + ")");
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 }

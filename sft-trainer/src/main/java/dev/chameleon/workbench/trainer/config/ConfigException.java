@@ -4,11 +4,23 @@ package dev.chameleon.workbench.trainer.config;
 public final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    private final String field;
+
     ConfigException(String message) {
-        super(message);
+        this(message, null, null);
     }
 
     ConfigException(String message, Throwable cause) {
+        this(message, null, cause);
+    }
+
+    ConfigException(String message, String field, Throwable cause) {
         super(message, cause);
+        this.field = field;
+    }
+
+    /** The field the error belongs to, as a JSON pointer ({@code /lr}, {@code /model/heads}); null for the file. */
+    public String field() {
+        return field;
     }
 }

@@ -100,7 +100,7 @@ public final class ConfigLoader {
             }
             return value;
         } catch (JsonMappingException e) {
-            throw new ConfigException(describe(e, source, type, bytes), e);
+            throw describe(e, source, type, bytes);
         } catch (JacksonException e) {
             throw new ConfigException(source + where(e.getLocation()) + ": not valid YAML ("
                     + e.getOriginalMessage() + "); fix the syntax at that line", e);
@@ -109,8 +109,23 @@ public final class ConfigLoader {
         }
     }
 
-    private static String describe(JsonMappingException e, String source, Class<?> type, byte[] yaml) {
+    private static ConfigException describe(JsonMappingException e, String source, Class<?> type, byte[] yaml) {
         String pointer = pointer(e.getPath());
+        String message = message(e, source, type, yaml, pointer);
+        String field = pointer;
+        if (e instanceof ValueInstantiationException) {
+            String first = String.valueOf((e.getCause() != null ? e.getCause() : e).getMessage())
+                    .split("[^a-z0-9_]", 2)[0];
+            String candidate = (pointer.equals("/") ? "" : pointer) + "/" + first;
+            field = !first.isEmpty() && message.startsWith(source + ":") && message.contains(", field " + candidate + ":")
+                    ? candidate : pointer;
+        } else if (message.endsWith("as YAML keys")) {
+            field = null;
+        }
+        return new ConfigException(message, "/".equals(field) ? null : field, e);
+    }
+
+    private static String message(JsonMappingException e, String source, Class<?> type, byte[] yaml, String pointer) {
         String at = source + where(e.getLocation()) + ", field " + pointer;
         if (e instanceof UnrecognizedPropertyException u) {
             return unknownFieldMessage(source, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), pointer,

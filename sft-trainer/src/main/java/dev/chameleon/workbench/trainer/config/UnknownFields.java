@@ -44,7 +44,7 @@ final class UnknownFields {
                         String name = unescape(segments[i]);
                         if (!fields.containsKey(name)) {
                             throw new ConfigException(ConfigLoader.unknownFieldMessage(source,
-                                    p.currentLocation().getLineNr(), pointer, name, raw, fields.keySet()));
+                                    p.currentLocation().getLineNr(), pointer, name, raw, fields.keySet()), pointer, null);
                         }
                         type = fields.get(name);
                     } else {

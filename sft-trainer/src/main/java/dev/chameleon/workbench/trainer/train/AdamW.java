@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -131,8 +131,8 @@ public final class AdamW {
         out.writeInt(weights.size());
         for (int i = 0; i < weights.size(); i++) {
             out.writeUTF(names.get(i));
-            Tensors.write(out, m.get(i));
-            Tensors.write(out, v.get(i));
+            Checkpoint.writeArray(out, m.get(i));
+            Checkpoint.writeArray(out, v.get(i));
         }
     }
 
@@ -150,37 +150,8 @@ public final class AdamW {
                 throw new IOException("optimizer state parameter " + i + " is " + name + ", the model's "
                         + names.get(i) + "; resume with the same model config");
             }
-            Tensors.read(in, m.get(i));
-            Tensors.read(in, v.get(i));
-        }
-    }
-
-    /** Writes and reads float32 arrays as (count, floats); reading fills an existing array in place. */
-    static final class Tensors {
-        private Tensors() {
-        }
-
-        static void write(DataOutputStream out, NDArray a) throws IOException {
-            float[] f = a.toFloatArray();
-            out.writeInt(f.length);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(f.length * 4);
-            b.asFloatBuffer().put(f);
-            out.write(b.array());
-        }
-
-        static void read(DataInputStream in, NDArray into) throws IOException {
-            int n = in.readInt();
-            if (n != into.size()) {
-                throw new IOException("saved array has " + n + " elements, expected " + into.size()
-                        + " (" + into.getShape() + "); the checkpoint belongs to another model shape");
-            }
-            byte[] bytes = new byte[n * 4];
-            in.readFully(bytes);
-            float[] f = new float[n];
-            java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(f);
-            try (NDArray src = into.getManager().create(f, into.getShape())) {
-                into.set(new NDIndex("..."), src);
-            }
+            Checkpoint.readArray(in, m.get(i));
+            Checkpoint.readArray(in, v.get(i));
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  * The syntax is checked when the config is loaded; whether the GPUs exist is checked when the run starts
  * ({@link #resolve}), since only the engine knows.
  */
-public final class Devices {
+final class Devices {
 
     static final String FIX = "use cpu, gpu, gpu:0,1 (a list of GPU indices) or all-gpus";
 

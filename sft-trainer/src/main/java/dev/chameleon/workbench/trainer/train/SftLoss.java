@@ -22,7 +22,7 @@ import ai.djl.ndarray.types.Shape;
  * @param z     mean (log Z)^2 over the masked tokens, shape (1), unweighted
  * @param nll   per-position negative log-likelihood (B, T), for breakdowns; not on the gradient path you use
  */
-public record SftLoss(NDArray total, NDArray ce, NDArray z, NDArray nll) {
+record SftLoss(NDArray total, NDArray ce, NDArray z, NDArray nll) {
 
     /**
      * @param logits  (B, T, V)

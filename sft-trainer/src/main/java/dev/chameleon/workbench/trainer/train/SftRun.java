@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.render.Modality;
@@ -30,6 +32,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -97,8 +100,7 @@ public final class SftRun {
         // ---- setup: folders, seed, model, optimizer, resume
         Path out = Path.of(config.outDir());
         Files.createDirectories(out);
-        Checkpoints checkpoints = new Checkpoints(out, config.keepLast());
-        checkpoints.removeUnfinished();
+        Checkpoint.removeUnfinished(out);
         int b = config.batchSize();
         int t = config.seqLen();
         Engine.getInstance().setRandomSeed((int) config.seed());
@@ -113,14 +115,16 @@ public final class SftRun {
             PairList<String, Parameter> params = net.getParameters();
             AdamW optimizer = new AdamW(params, runManager, config.beta1(), config.beta2(), config.eps(),
                     config.weightDecay(), config.decayNormsAndEmbeddings());
-            if (!resume && checkpoints.latest().isPresent()) {
-                throw new IllegalStateException(out + " already holds checkpoints (" + checkpoints.latest().get()
+            Optional<CheckpointInfo> newest = CheckpointInfo.latest(out);
+            if (!resume && newest.isPresent()) {
+                throw new IllegalStateException(out + " already holds checkpoints (" + newest.get().dir()
                         + "); pass --resume to continue that run, or choose another out_dir");
             }
-            if (resume && checkpoints.latest().isPresent()) {
-                Path latest = checkpoints.latest().get();
-                Checkpoints.load(latest, params, optimizer);
-                start = (int) Checkpoints.step(latest);
+            if (resume && newest.isPresent()) {
+                Path latest = newest.get().dir();
+                Checkpoint.readModel(latest, params);
+                Checkpoint.readOptimizer(latest, optimizer::load);
+                start = (int) newest.get().step();
                 console.println("resumed from " + latest + " at step " + start);
             }
             DataParallel replicas = new DataParallel(params, devices, runManager);
@@ -154,7 +158,8 @@ public final class SftRun {
 
                     // ---- checkpoint: every N steps and at the end, atomically, keep-last-N
                     if (m.step() % config.checkpointEvery() == 0 || m.step() == config.steps()) {
-                        checkpoints.write(m.step(), params, optimizer, provenance.json(m.step()));
+                        Checkpoint.write(out, m.step(), params, optimizer::save, provenance.json(m.step()),
+                                config.keepLast());
                     }
                     if (listener != null) {
                         listener.afterStep(m, runManager);
@@ -164,7 +169,7 @@ public final class SftRun {
         }
         // ---- cleanup: the run manager closed every native array of the run
         return new Result(start, ran, firstLoss, last, ran == 0 ? Double.NaN : tokensPerSecondSum / ran,
-                checkpoints.list());
+                CheckpointInfo.ofRun(out).stream().map(CheckpointInfo::dir).toList());
     }
 
     /**

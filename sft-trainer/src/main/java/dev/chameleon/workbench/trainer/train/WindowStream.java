@@ -21,7 +21,7 @@ import java.util.Random;
  * them best-fit-decreasing (oversized examples cut at turns); and shuffles the windows. Reaching window i
  * replays the packing (not the model) of the rounds before it, which takes milliseconds.
  */
-public final class WindowStream {
+final class WindowStream {
 
     private final List<RenderedExample> examples;
     private final int[][] byCategory;

@@ -1,11 +1,13 @@
 /**
- * Supervised fine-tuning: the run config ({@link dev.chameleon.workbench.trainer.train.TrainConfig}), the recipe
- * ({@link dev.chameleon.workbench.trainer.train.SftRun}) and its small parts: the masked cross-entropy + z-loss
+ * Supervised fine-tuning: the run config ({@link dev.chameleon.workbench.trainer.train.TrainConfig}), the set-up
+ * of a run ({@link dev.chameleon.workbench.trainer.train.SftRecipe}), the recipe
+ * ({@link dev.chameleon.workbench.trainer.train.SftRun}), how a run ended
+ * ({@link dev.chameleon.workbench.trainer.train.RunOutcome}, RUN/outcome.json) and its small parts: the masked cross-entropy + z-loss
  * ({@link dev.chameleon.workbench.trainer.train.SftLoss}), warm-up + cosine
  * ({@link dev.chameleon.workbench.trainer.train.LrSchedule}), a hand-written AdamW with weight-decay exclusions
  * and savable moments ({@link dev.chameleon.workbench.trainer.train.AdamW}), the seeded weighted window stream
  * ({@link dev.chameleon.workbench.trainer.train.WindowStream}), atomic checkpoints
- * ({@link dev.chameleon.workbench.trainer.train.Checkpoints}) and their provenance
+ * ({@link dev.chameleon.workbench.trainer.checkpoint.Checkpoint}) and their provenance
  * ({@link dev.chameleon.workbench.trainer.train.Provenance}). Devices and data parallelism
  * ({@link dev.chameleon.workbench.trainer.train.Devices}, {@link dev.chameleon.workbench.trainer.train.DataParallel})
  * split each micro-batch across the devices the config names and sum the gradients onto the first.

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.cli;
 
+import dev.chameleon.workbench.trainer.train.SftRecipe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chameleon.workbench.curation.model.Category;
@@ -94,7 +95,7 @@ class GenerateCliTest {
         Path text = Files.writeString(tmp.resolve("my-vocab.json"), "{}");
         Path vq = Files.createDirectories(tmp.resolve("vq"));
         Path ckpt = Files.writeString(vq.resolve("image-tokenizer.ckpt"), "vq");
-        TrainCommand.copyTokenizers(tmp.resolve("run"), text, ckpt);
+        SftRecipe.copyTokenizers(tmp.resolve("run"), text, ckpt);
         assertThat(tmp.resolve("run/tokenizers/my-vocab.json")).hasContent("{}");
         assertThat(tmp.resolve("run/tokenizers/image/image-tokenizer.ckpt")).hasContent("vq");
     }

@@ -1,6 +1,6 @@
 package dev.chameleon.workbench.trainer.cli;
 
-import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ExampleJson;
@@ -8,7 +8,6 @@ import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Part;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.curation.model.Source;
-import dev.chameleon.workbench.curation.store.TokenCounts;
 import dev.chameleon.workbench.trainer.render.ChatRenderer;
 import dev.chameleon.workbench.trainer.render.Fakes;
 import dev.chameleon.workbench.trainer.render.RenderOptions;
@@ -33,7 +32,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sft-trainer command line over fake tokenizers: render shows the loss mask, count adds up and stores. */
+/** The sft-trainer command line over fake tokenizers: render shows the loss mask, count adds up and writes its figures. */
 @Tag("unit")
 class RenderCliTest {
 
@@ -44,7 +43,7 @@ class RenderCliTest {
             if (!Files.exists(tokenizerJson)) {
                 throw new IllegalArgumentException("tokenizer " + tokenizerJson + " does not exist");
             }
-            return new Fakes.ByteTokenizer(16);
+            return ByteTokenizer.smallest(16, 4);
         }
 
         @Override
@@ -132,7 +131,7 @@ class RenderCliTest {
 
     @Test
     void renderWithRotationPutsTheImageInThePrompt() {
-        ChatRenderer check = new ChatRenderer(new Fakes.ByteTokenizer(16), new Fakes.CodeTokenizer(4, 16), null,
+        ChatRenderer check = new ChatRenderer(ByteTokenizer.smallest(16, 4), new Fakes.CodeTokenizer(4, 16), null,
                 RenderOptions.rotating(0));
         int n = 3;
         while (!check.rotates(examples.get(n - 1))) {
@@ -175,24 +174,25 @@ class RenderCliTest {
     }
 
     @Test
-    void countOfAWorkspaceDatasetStoresPerExampleCounts() {
-        Path ws = tmp.resolve("ws");
-        try (Curation c = Curation.open(ws)) {
-            c.ensureDemo();
-        }
-        Run r = run("count", "--workspace", ws.toString(), "--dataset", "demo", "--tokenizer", tokenizer.toString(),
-                "--image-tokenizer", tmp.toString());
+    void countWritesItsFiguresAsJsonAndNeedsASnapshot() throws IOException {
+        Path file = tmp.resolve("figures/counts.json");
+        Run r = run("count", "--snapshot", snapshot.toString(), "--tokenizer", tokenizer.toString(),
+                "--image-tokenizer", tmp.toString(), "--out", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        String key = r.out().lines().findFirst().orElseThrow().substring("key ".length());
-        try (Curation c = Curation.open(ws)) {
-            var stored = c.tokenCounts().perCategory(c.requireDataset("demo"), key);
-            long examples = stored.values().stream().mapToLong(TokenCounts.Totals::examples).sum();
-            assertThat(examples).isEqualTo(c.size("demo"));
-            for (var en : stored.entrySet()) {
-                assertThat(r.out()).containsPattern(en.getKey().label() + "\\s+" + String.format("%,d", en.getValue().examples())
-                        + "\\s+" + String.format("%,d", en.getValue().tokens()).replace(",", "\\,"));
-            }
-        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        assertThat(r.out()).startsWith("key " + json.path("key").asText());
+        assertThat(json.path("categories").path("visual_chat").path("tokens").asLong()).isEqualTo(36);
+        assertThat(json.path("categories").path("visual_chat").path("loss_tokens").asLong()).isEqualTo(4);
+        assertThat(json.path("categories").path("visual_chat").path("image_tokens").asLong()).isEqualTo(4);
+        assertThat(json.path("total").path("examples").asLong()).isEqualTo(22);
+
+        Run none = run("count", "--snapshot", tmp.resolve("nowhere").toString(), "--tokenizer", tokenizer.toString(),
+                "--image-tokenizer", tmp.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).startsWith("error: no snapshot at").contains("examples.jsonl");
+        Run workspace = run("count", "--workspace", tmp.toString(), "--tokenizer", tokenizer.toString(),
+                "--image-tokenizer", tmp.toString());
+        assertThat(workspace.exit()).isEqualTo(2);
     }
 
     @Test

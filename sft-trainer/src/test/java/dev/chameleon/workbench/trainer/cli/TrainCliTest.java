@@ -8,6 +8,7 @@ import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.curation.model.Source;
+import dev.chameleon.workbench.trainer.train.RunOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,7 @@ class TrainCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("rendered 12 examples").contains("step 4/4");
         assertThat(r.out()).contains("trained steps 1..4");
+        assertThat(RunOutcome.read(out)).contains(RunOutcome.finished());
         assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSize(4);
         Path ckpt = out.resolve("checkpoints/step-00000004");
         assertThat(Files.readString(ckpt.resolve("provenance.json"))).contains("abc123", "text:tokenizer.json");
@@ -63,5 +65,9 @@ class TrainCliTest {
         RenderCliTest.Run bad = RenderCliTest.run("train", "--config", config.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error: ").contains("beta2");
+        RunOutcome failed = RunOutcome.read(out).orElseThrow();
+        assertThat(failed.isFinished()).isFalse();
+        assertThat(failed.field()).isEqualTo("/beta2");
+        assertThat("error: " + failed.reason()).isEqualTo(bad.err().strip());
     }
 }

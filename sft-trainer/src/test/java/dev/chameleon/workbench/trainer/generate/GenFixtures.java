@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.generate;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,7 +11,7 @@ import dev.chameleon.workbench.trainer.render.Fakes;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.train.AdamW;
-import dev.chameleon.workbench.trainer.train.Checkpoints;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -35,7 +36,7 @@ public final class GenFixtures {
     }
 
     public static TextTokenizer text() {
-        return new Fakes.ByteTokenizer(CODEBOOK);
+        return ByteTokenizer.smallest(CODEBOOK, 4);
     }
 
     public static ImageTokenizer image(int n) {
@@ -53,7 +54,7 @@ public final class GenFixtures {
 
     /**
      * A run folder {@code run} with one checkpoint (step 3) of the model initialised from {@code seed}, in
-     * the layout {@code train} writes: model.bin, optimizer.bin (Checkpoints), provenance.json with the keys generate reads (tokenizer hashes, resolved_config),
+     * the layout {@code train} writes: model.bin, optimizer.bin (Checkpoint), provenance.json with the keys generate reads (tokenizer hashes, resolved_config),
      * and the copies under run/tokenizers/ (written when {@code copies}).
      */
     public static Path writeRun(Path run, ModelConfig model, long seed, boolean copies) throws Exception {
@@ -77,8 +78,8 @@ public final class GenFixtures {
         resolved.put("model", model);
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("step", 3);
-        provenance.put("tokenizers", Map.of("text:tokenizer.json", CheckpointFiles.sha256(textFile),
-                "image:image-tokenizer.ckpt", CheckpointFiles.sha256(imageDir.resolve("image-tokenizer.ckpt"))));
+        provenance.put("tokenizers", Map.of("text:tokenizer.json", ModelFiles.sha256(textFile),
+                "image:image-tokenizer.ckpt", ModelFiles.sha256(imageDir.resolve("image-tokenizer.ckpt"))));
         provenance.put("resolved_config", YAML.writeValueAsString(resolved));
         String json = new ObjectMapper().writeValueAsString(provenance);
         if (copies) {
@@ -91,7 +92,7 @@ public final class GenFixtures {
             ChameleonModel net = new ChameleonModel(model);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 8));
             AdamW opt = new AdamW(net.getParameters(), m, 0.9, 0.95, 1e-5, 0.1, false);
-            new Checkpoints(run, 1).write(3, net.getParameters(), opt, json);
+            Checkpoint.write(run, 3, net.getParameters(), opt::save, json, 1);
         }
         return run;
     }

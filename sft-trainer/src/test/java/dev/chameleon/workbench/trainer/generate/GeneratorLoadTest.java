@@ -31,6 +31,24 @@ class GeneratorLoadTest {
         return new GenerationRequest("hi", List.of(), mode, Sampling.greedy(), Guidance.defaults(), 20);
     }
 
+    /** A web app loads on its own threads, where libtorch's grad mode is on: reading weights must not record. */
+    @Test
+    void loadsOnAThreadWhereGradModeIsOn() throws Exception {
+        Path run = GenFixtures.writeRun(tmp.resolve("run"), GenFixtures.model(128), 21, true);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            List<Integer> tokens = pool.submit(() -> {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                try (Generator g = Generator.load(run, GenFixtures.fakeLoader(N))) {
+                    return g.generate(greedy(Mode.TEXT), null, null).tokens();
+                }
+            }).get();
+            assertThat(tokens).isNotEmpty();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void loadsTheNewestCheckpointOfARunWithTheTrainedWeights() throws Exception {
         Path run = GenFixtures.writeRun(tmp.resolve("run"), GenFixtures.model(128), 21, true);

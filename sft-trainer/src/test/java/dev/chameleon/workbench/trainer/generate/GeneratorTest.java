@@ -94,6 +94,90 @@ class GeneratorTest {
     }
 
     @Test
+    void guidanceWeightsOfOneDecodeExactlyAsNoGuidance() {
+        GenerationRequest ones = new GenerationRequest("x", List.of(), Mode.IMAGE, Sampling.greedy(),
+                new Guidance(1.0, 1.0), 60);
+        GenerationRequest off = new GenerationRequest("x", List.of(), Mode.IMAGE, Sampling.greedy(), Guidance.off(), 60);
+        assertThat(g.generate(ones, null, null).tokens()).isEqualTo(g.generate(off, null, null).tokens());
+    }
+
+    /**
+     * Each guided image code is the argmax over image codes of {@code u + image*(i-u) + text*(f-i)}, with f, i and u
+     * the logits of the full prompt, the image-only prompt and [BOS], each decoded here as its own unpadded row.
+     */
+    @Test
+    void guidedCodesFollowTheGuidanceFormulaOverThreeIndependentRows() {
+        Guidance guidance = new Guidance(4.0, 1.5);
+        List<Integer> got = g.generate(new GenerationRequest("a blue square", List.of(), Mode.IMAGE,
+                Sampling.greedy(), guidance, 60), null, null).tokens();
+        assertThat(got.get(0)).isEqualTo(L.beginImage());
+        int[] full = g.prompts().render("a blue square", List.of(), true);
+        int[] imageOnly = g.prompts().render("", List.of(), false);
+        int[] uncond = {L.bos()};
+        int v = L.size();
+        try (ai.djl.ndarray.NDManager rm = ai.djl.ndarray.NDManager.newBaseManager()) {
+            Row f = new Row(rm, full);
+            Row i = new Row(rm, imageOnly);
+            Row u = new Row(rm, uncond);
+            int checked = 0;
+            for (int k = 0; k <= N; k++) {
+                int token = got.get(k);
+                float[] lf = f.feed(token);
+                float[] li = i.feed(token);
+                float[] lu = u.feed(token);
+                if (k == N) {
+                    break;
+                }
+                float[] want = new float[v];
+                guidance.combine(lf, li, lu, want);
+                int chosen = got.get(k + 1);
+                float best = Float.NEGATIVE_INFINITY;
+                for (int id = L.imageCodeStart(); id < L.imageCodeStart() + L.codebookSize(); id++) {
+                    best = Math.max(best, want[id]);
+                }
+                assertThat(L.isImageCode(chosen)).isTrue();
+                assertThat(want[chosen]).as("code %d", k + 1).isCloseTo(best, org.assertj.core.api.Assertions.within(1e-3f));
+                checked++;
+            }
+            assertThat(checked).isEqualTo(N);
+        }
+    }
+
+    /** One row decoded alone through the generator's cached forward pass. */
+    private static final class Row {
+        private final ai.djl.ndarray.NDManager rm;
+        private final dev.chameleon.workbench.trainer.model.KvCache cache;
+        private final int[] prompt;
+        private int length;
+
+        Row(ai.djl.ndarray.NDManager rm, int[] prompt) {
+            this.rm = rm;
+            this.prompt = prompt;
+            this.cache = g.newCache(rm, 1, prompt.length + N + 4);
+        }
+
+        /** Feeds the prompt (first call) and then {@code token}; returns the logits after it. */
+        float[] feed(int token) {
+            long[] ids;
+            if (length == 0) {
+                ids = new long[prompt.length + 1];
+                for (int j = 0; j < prompt.length; j++) {
+                    ids[j] = prompt[j];
+                }
+                ids[prompt.length] = token;
+            } else {
+                ids = new long[] {token};
+            }
+            long[] pos = new long[ids.length];
+            for (int j = 0; j < ids.length; j++) {
+                pos[j] = length + j;
+            }
+            length += ids.length;
+            return g.forward(rm, ids, pos, 1, ids.length, null, cache);
+        }
+    }
+
+    @Test
     void textModeNeverEmitsImageTokensAndStreamsItsText() {
         for (long seed = 0; seed < 3; seed++) {
             StringBuilder streamed = new StringBuilder();
@@ -168,7 +252,7 @@ class GeneratorTest {
         int answerStart = rendered.spans().get(1).contentStart();
         int[] want = Arrays.copyOf(rendered.tokens(), answerStart);
         int[] codes = GenFixtures.image(N).encode(picture, ImageFit.PAD);
-        assertThat(g.renderPrompt("What shape?", List.of(codes), true)).containsExactly(want);
+        assertThat(g.prompts().render("What shape?", List.of(codes), true)).containsExactly(want);
         GenerationResult r = g.generate(new GenerationRequest("What shape?", List.of(picture), Mode.TEXT,
                 Sampling.defaults(), Guidance.defaults(), 5), null, null);
         assertThat(r.promptTokens()).isEqualTo(want.length);

@@ -2,13 +2,9 @@ package dev.chameleon.workbench.trainer.render;
 
 import dev.chameleon.workbench.trainer.tokens.ImageFit;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
-import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
-import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,66 +13,6 @@ import java.util.List;
 public final class Fakes {
 
     private Fakes() {
-    }
-
-    /** A text tokenizer with one token per UTF-8 byte, after the specials and an image codebook of 16. */
-    public static final class ByteTokenizer implements TextTokenizer {
-        private final VocabularyLayout layout;
-
-        public ByteTokenizer(int codebookSize) {
-            VocabularyLayout probe = VocabularyLayout.standard(Integer.MAX_VALUE, codebookSize, 4);
-            this.layout = VocabularyLayout.standard(probe.textStart() + 256, codebookSize, 4);
-        }
-
-        @Override
-        public VocabularyLayout layout() {
-            return layout;
-        }
-
-        @Override
-        public int[] encode(String text) {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            int[] ids = new int[b.length];
-            for (int i = 0; i < b.length; i++) {
-                ids[i] = layout.textStart() + (b[i] & 0xff);
-            }
-            return ids;
-        }
-
-        @Override
-        public String decode(int[] ids) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int id : ids) {
-                if (id >= layout.textStart()) {
-                    out.write(id - layout.textStart());
-                }
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String tokenName(int id) {
-            if (id == layout.bos()) {
-                return "<s>";
-            }
-            if (id == layout.beginImage()) {
-                return "<racm3:break>";
-            }
-            if (id == layout.endImage()) {
-                return "<eoss>";
-            }
-            if (id == layout.endOfTurn()) {
-                return "<reserved08706>";
-            }
-            if (layout.isImageCode(id)) {
-                return "IMG" + layout.imageCode(id);
-            }
-            if (id >= layout.textStart()) {
-                int b = id - layout.textStart();
-                return b >= 0x21 && b < 0x7f ? String.valueOf((char) b) : String.format("<0x%02X>", b);
-            }
-            return "<" + id + ">";
-        }
     }
 
     /** N codes from the image's centre pixel and the fit, and a record of every fit asked for. */

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.render;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chameleon.workbench.curation.model.Example;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class GuidanceRowsTest {
 
-    final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);
+    final ByteTokenizer text = ByteTokenizer.smallest(16, 4);
     final Fakes.CodeTokenizer image = new Fakes.CodeTokenizer(4, 16);
     final ChatRenderer renderer = new ChatRenderer(text, image, Fakes.colours(), RenderOptions.PLAIN);
 

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.render;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class RenderAllTest {
 
-    final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);
+    final ByteTokenizer text = ByteTokenizer.smallest(16, 4);
     final Fakes.CodeTokenizer image = new Fakes.CodeTokenizer(4, 16);
 
     @Test

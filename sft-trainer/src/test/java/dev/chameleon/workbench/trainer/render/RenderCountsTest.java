@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.render;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Message;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RenderCountsTest {
 
     static final int N = 4;
-    final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);
+    final ByteTokenizer text = ByteTokenizer.smallest(16, 4);
     final Fakes.CodeTokenizer image = new Fakes.CodeTokenizer(N, 16);
 
     @Test

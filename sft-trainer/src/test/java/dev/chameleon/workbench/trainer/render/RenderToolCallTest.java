@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.render;
 
+import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.Message;
@@ -25,7 +26,7 @@ class RenderToolCallTest {
 
     static final int N = 4;
     static final String SCHEMA = "[{\"name\":\"weather\",\"parameters\":{\"city\":\"string\"}}]";
-    final Fakes.ByteTokenizer text = new Fakes.ByteTokenizer(16);
+    final ByteTokenizer text = ByteTokenizer.smallest(16, 4);
     final Fakes.CodeTokenizer image = new Fakes.CodeTokenizer(N, 16);
     final ChatRenderer renderer = new ChatRenderer(text, image, Fakes.colours(), RenderOptions.PLAIN);
     final VocabularyLayout layout = text.layout();

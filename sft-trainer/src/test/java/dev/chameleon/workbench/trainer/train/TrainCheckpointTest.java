@@ -2,6 +2,10 @@ package dev.chameleon.workbench.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,11 +27,15 @@ class TrainCheckpointTest {
         List<String> names = r.checkpoints().stream().map(p -> p.getFileName().toString()).toList();
         assertThat(names).containsExactly("step-00000006", "step-00000007"); // every 2 steps and the last, keep 2
         Path last = r.checkpoints().get(1);
-        assertThat(last.resolve(Checkpoints.MODEL)).isRegularFile();
-        assertThat(last.resolve(Checkpoints.OPTIMIZER)).isRegularFile();
-        String prov = Files.readString(last.resolve(Checkpoints.PROVENANCE));
-        assertThat(prov).contains("\"step\" : 7", "\"seed\" : 7", "\"snapshot_hash\"", "\"config_sha256\"",
-                "\"tokenizers\"", "\"code_version\"", "\"djl\" : \"0.36.0\"", "resolved_config", "grad_accum: 2");
+        assertThat(last.resolve(Checkpoint.MODEL)).isRegularFile();
+        assertThat(last.resolve(Checkpoint.OPTIMIZER)).isRegularFile();
+        JsonNode prov = new ObjectMapper().readTree(Checkpoint.readProvenance(last));
+        assertThat(prov.path("step").asLong()).isEqualTo(7);
+        assertThat(prov.path("seed").asLong()).isEqualTo(7);
+        assertThat(prov.fieldNames()).toIterable().contains("snapshot_hash", "config_sha256", "tokenizers",
+                "code_version");
+        assertThat(prov.path("libraries").path("djl").asText()).isEqualTo("0.36.0");
+        assertThat(prov.path("resolved_config").asText()).contains("grad_accum: 2");
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertThat(lines).hasSize(7);
         assertThat(lines.get(0)).contains("\"step\":1", "\"loss\":", "\"per_category\":", "\"lr\":",
@@ -38,14 +46,13 @@ class TrainCheckpointTest {
     void anUnfinishedWriteNeverReplacesTheLastGoodCheckpoint() throws Exception {
         TrainConfig c = TrainFixtures.config(out, 2, 1e-3, 1, 0.0, 2, 3);
         TrainFixtures.run(c, false, null);
-        Checkpoints ck = new Checkpoints(out, 3);
         // A crash mid-write leaves a temp folder with a half-written model file.
-        Path tmp = ck.dir().resolve(".tmp-step-00000004");
+        Path tmp = Checkpoint.folder(out).resolve(".tmp-step-00000004");
         Files.createDirectories(tmp);
-        Files.write(tmp.resolve(Checkpoints.MODEL), new byte[] {1, 2, 3});
-        assertThat(ck.latest()).get().extracting(p -> p.getFileName().toString()).isEqualTo("step-00000002");
-        ck.removeUnfinished();
+        Files.write(tmp.resolve(Checkpoint.MODEL), new byte[] {1, 2, 3});
+        assertThat(CheckpointInfo.latest(out)).get().extracting(CheckpointInfo::step).isEqualTo(2L);
+        Checkpoint.removeUnfinished(out);
         assertThat(tmp).doesNotExist();
-        assertThat(ck.list()).hasSize(1);
+        assertThat(CheckpointInfo.ofRun(out)).hasSize(1);
     }
 }

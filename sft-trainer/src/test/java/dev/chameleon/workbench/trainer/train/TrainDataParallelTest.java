@@ -1,5 +1,7 @@
 package dev.chameleon.workbench.trainer.train;
 
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -100,7 +102,9 @@ class TrainDataParallelTest {
         net.initialize(m, DataType.FLOAT32, new Shape(4, 32));
         PairList<String, Parameter> params = net.getParameters();
         AdamW optimizer = new AdamW(params, m, 0.9, 0.95, 1e-5, 0.1, false);
-        Checkpoints.load(new Checkpoints(out, 1).latest().orElseThrow(), params, optimizer);
+        Path latest = CheckpointInfo.latest(out).orElseThrow().dir();
+        Checkpoint.readModel(latest, params);
+        Checkpoint.readOptimizer(latest, optimizer::load);
         float[][] w = new float[params.size()][];
         for (int i = 0; i < params.size(); i++) {
             w[i] = params.get(i).getValue().getArray().toFloatArray();

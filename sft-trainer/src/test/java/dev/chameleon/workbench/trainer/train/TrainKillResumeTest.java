@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.train;
 
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,7 @@ class TrainKillResumeTest {
         int linesAtKill = -1;
         while (System.nanoTime() < deadline && victim.isAlive()) {
             int lines = Files.isRegularFile(metrics) ? Files.readAllLines(metrics).size() : 0;
-            if (lines >= CHECKPOINT_EVERY + 3 && new Checkpoints(tmp.resolve("broken"), 2).latest().isPresent()) {
+            if (lines >= CHECKPOINT_EVERY + 3 && CheckpointInfo.latest(tmp.resolve("broken")).isPresent()) {
                 victim.destroyForcibly();
                 linesAtKill = lines;
                 break;
@@ -73,7 +74,7 @@ class TrainKillResumeTest {
         assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(victim.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         List<Double> cut = losses(metrics);
-        long checkpointStep = Checkpoints.step(new Checkpoints(tmp.resolve("broken"), 2).latest().orElseThrow());
+        long checkpointStep = CheckpointInfo.latest(tmp.resolve("broken")).orElseThrow().step();
         assertThat(cut.size()).as("steps written before the kill").isLessThan(STEPS)
                 .isGreaterThan((int) checkpointStep);
 

@@ -124,21 +124,7 @@ public final class WorkbenchCommand implements Callable<Integer> {
      * to the cause that says what went wrong; a bare JDK exception ("/x: AccessDeniedException") with its type.
      */
     static String message(Throwable ex) {
-        Throwable t = ex;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank()
-                || t.getClass().getName().startsWith("org.springframework."))) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage();
-        if (msg == null || msg.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
-            return firstLine(msg) + " (" + message(t.getCause()) + ")";
-        }
-        boolean ours = t instanceof IllegalArgumentException || t instanceof IllegalStateException
-                || t.getClass().getName().startsWith("dev.chameleon.");
-        return firstLine(ours ? msg : msg + ": " + t.getClass().getSimpleName());
+        return dev.chameleon.workbench.trainer.cli.ErrorMessages.of(ex);
     }
 
     private static String firstLine(String s) {

@@ -29,7 +29,7 @@ import java.util.Map;
  *   "CHVQ" int:version int:n (utf:key utf:value){n} long:length bytes:saveParameters
  * </pre>
  */
-public final class VqCheckpoint {
+final class VqCheckpoint {
 
     private static final int MAGIC = 0x43485651; // "CHVQ"
     private static final int VERSION = 1;

@@ -22,6 +22,9 @@ import java.util.List;
  */
 public final class VqImageTokenizer implements ImageTokenizer {
 
+    /** The checkpoint file inside an image tokenizer folder. */
+    public static final String CHECKPOINT = "image-tokenizer.ckpt";
+
     private final VqModel model;
     private final NDManager manager;
     private final boolean ownsManager;

@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * Parameter shapes are fixed at construction, so {@link #parameterCount()} works without allocating weights.
  * The block's own forward is the full reconstruction; training uses {@link #pass}.
  */
-public final class VqModel extends Composite {
+final class VqModel extends Composite {
 
     private final VqConfig config;
     private final VqEncoder encoder;

@@ -60,8 +60,28 @@ public final class ByteTokenizer implements TextTokenizer {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** The special ids by the names Chameleon's vocabulary gives them, image codes as IMGn, bytes as themselves. */
     @Override
     public String tokenName(int id) {
+        if (id == layout.bos()) {
+            return "<s>";
+        }
+        if (id == layout.beginImage()) {
+            return "<racm3:break>";
+        }
+        if (id == layout.endImage()) {
+            return "<eoss>";
+        }
+        if (id == layout.endOfTurn()) {
+            return "<reserved08706>";
+        }
+        if (layout.isImageCode(id)) {
+            return "IMG" + layout.imageCode(id);
+        }
+        if (id >= layout.textStart()) {
+            int b = id - layout.textStart();
+            return b >= 0x21 && b < 0x7f ? String.valueOf((char) b) : String.format("<0x%02X>", b);
+        }
         return "<" + id + ">";
     }
 }

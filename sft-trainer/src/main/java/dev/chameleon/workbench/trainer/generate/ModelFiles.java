@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
-import dev.chameleon.workbench.trainer.train.Checkpoints;
+import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where a checkpoint's parts are: the step folder, its model config (from provenance.json's resolved_config),
+ * Where the parts of a trained model are: the step folder, its model config (from provenance.json's resolved_config),
  * and its tokenizer files, found in the run folder's {@code tokenizers/} copy first, then at the paths the run
  * config named, and checked against the SHA-256 the checkpoint recorded.
  *
@@ -33,12 +35,10 @@ import java.util.stream.Stream;
  *   checkpoints/step-00000200/      model.bin, optimizer.bin, provenance.json
  * </pre>
  */
-record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path imageTokenizer) {
+record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path imageTokenizer) {
 
-    /** The checkpoint file inside an image tokenizer folder. */
-    static final String IMAGE_CHECKPOINT = "image-tokenizer.ckpt";
-    static final String MODEL = "model.bin";
-    static final String PROVENANCE = "provenance.json";
+    private static final String MODEL = Checkpoint.MODEL;
+    private static final String PROVENANCE = Checkpoint.PROVENANCE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -46,7 +46,7 @@ record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, P
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Finds and checks the parts of the checkpoint at {@code dir} (a step-N folder or a run folder). */
-    static CheckpointFiles resolve(Path dir) {
+    static ModelFiles resolve(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             throw new GenerationException("checkpoint " + dir + " does not exist; give a step-N folder (RUN/checkpoints/"
                     + "step-N) or a run folder, as written by `train --config FILE`");
@@ -60,7 +60,7 @@ record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, P
         JsonNode provenance;
         JsonNode resolved;
         try {
-            provenance = JSON.readTree(provenanceFile.toFile());
+            provenance = JSON.readTree(Checkpoint.readProvenance(ckpt));
             resolved = YAML.readTree(provenance.path("resolved_config").asText(""));
         } catch (IOException e) {
             throw new GenerationException(provenanceFile + " cannot be read (" + e.getMessage()
@@ -91,7 +91,7 @@ record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, P
                 train.path("text_tokenizer").asText(null), false);
         Path image = tokenizer("image", ckpt, hashes, run == null ? null : run.resolve("tokenizers").resolve("image"),
                 train.path("image_tokenizer").asText(null), true);
-        return new CheckpointFiles(ckpt, model, text, image);
+        return new ModelFiles(ckpt, model, text, image);
     }
 
     /** The step folder itself, or the newest step-N under RUN/checkpoints or directly under {@code dir}. */
@@ -100,13 +100,13 @@ record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, P
             return dir;
         }
         try {
-            Optional<Path> latest = new Checkpoints(dir, Integer.MAX_VALUE).latest();
+            Optional<CheckpointInfo> latest = CheckpointInfo.latest(dir);
             if (latest.isPresent()) {
-                return latest.get();
+                return latest.get().dir();
             }
             try (Stream<Path> s = Files.list(dir)) {
                 Optional<Path> direct = s.filter(p -> p.getFileName().toString().matches("step-\\d+")
-                        && Files.isDirectory(p)).max(java.util.Comparator.comparingLong(Checkpoints::step));
+                        && Files.isDirectory(p)).max(java.util.Comparator.comparingLong(Checkpoint::step));
                 if (direct.isPresent()) {
                     return direct.get();
                 }
@@ -131,7 +131,7 @@ record CheckpointFiles(Path checkpoint, ModelConfig model, Path textTokenizer, P
             }
         }
         String name = key != null ? key.substring(kind.length() + 1)
-                : imageFolder ? IMAGE_CHECKPOINT : "tokenizer.json";
+                : imageFolder ? VqImageTokenizer.CHECKPOINT : "tokenizer.json";
         List<Path> candidates = new ArrayList<>();
         if (runCopyDir != null) {
             candidates.add(runCopyDir.resolve(name));

@@ -1,0 +1,86 @@
+package dev.chameleon.workbench.trainer.generate;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.model.ChameleonModel;
+import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
+import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Builds the model a {@link Generator} decodes with: from a checkpoint (its model config, tokenizers and weights,
+ * found by {@link ModelFiles} and read through {@link Checkpoint}) or randomly initialised for tests and benchmarks.
+ */
+final class ModelLoader {
+
+    private ModelLoader() {
+    }
+
+    /** The model of a checkpoint, with the tokenizers it was trained with. */
+    static Generator load(Path checkpointDir, TokenizerLoader tokenizers) {
+        ModelFiles files = ModelFiles.resolve(checkpointDir);
+        TextTokenizer text;
+        try {
+            text = tokenizers.text(files.textTokenizer());
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the text tokenizer " + files.textTokenizer() + " cannot be loaded ("
+                    + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
+        }
+        ImageTokenizer img;
+        try {
+            img = tokenizers.image(files.imageTokenizer());
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the image tokenizer " + files.imageTokenizer() + " cannot be loaded ("
+                    + e.getMessage() + "); use the image tokenizer the run was trained with", e);
+        }
+        try {
+            checkCompatible(files.model(), text, img, files.checkpoint().toString());
+            NDManager manager = NDManager.newBaseManager();
+            try {
+                ChameleonModel net = new ChameleonModel(files.model());
+                net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+                try {
+                    Checkpoint.readModel(files.checkpoint(), net.getParameters());
+                } catch (IOException e) {
+                    throw new GenerationException(files.checkpoint() + " cannot be read (" + e.getMessage()
+                            + "); the checkpoint is damaged or from another version, use another one", e);
+                }
+                return new Generator(manager, net, files.model(), text, img, true);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            img.close();
+            throw e;
+        }
+    }
+
+    /** A randomly initialised model of {@code config} (seeded); the tokenizers stay the caller's. */
+    static Generator untrained(ModelConfig config, long seed, TextTokenizer text, ImageTokenizer image) {
+        checkCompatible(config, text, image, "the untrained model");
+        NDManager manager = NDManager.newBaseManager();
+        Engine.getInstance().setRandomSeed((int) seed);
+        ChameleonModel net = new ChameleonModel(config);
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+        return new Generator(manager, net, config, text, image, false);
+    }
+
+    private static void checkCompatible(ModelConfig config, TextTokenizer text, ImageTokenizer image, String what) {
+        VocabularyLayout l = text.layout();
+        if (l.size() != config.vocabSize()) {
+            throw new GenerationException(what + " has a vocabulary of " + config.vocabSize() + " ids but the text "
+                    + "tokenizer has " + l.size() + "; use the tokenizer the model was trained with");
+        }
+        if (l.codebookSize() != image.codebookSize()) {
+            throw new GenerationException("the text tokenizer reserves " + l.codebookSize() + " image codes but the "
+                    + "image tokenizer has a codebook of " + image.codebookSize() + "; use the pair the run used");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.chameleon.workbench.trainer.train;
+
+import dev.chameleon.workbench.curation.model.Example;
+import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.render.ChatRenderer;
+import dev.chameleon.workbench.trainer.render.GuidanceRows;
+import dev.chameleon.workbench.trainer.render.ImageSource;
+import dev.chameleon.workbench.trainer.render.RenderOptions;
+import dev.chameleon.workbench.trainer.render.RenderedExample;
+import dev.chameleon.workbench.trainer.render.SnapshotExamples;
+import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
+import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SFT set-up of a run config, top to bottom: render the snapshot's examples with the run's tokenizers, add the
+ * guidance rows, copy the tokenizers into {@code OUT/tokenizers/} (so the run folder alone is enough for
+ * generation), record the provenance, then train ({@link SftRun}).
+ */
+public final class SftRecipe {
+
+    private SftRecipe() {
+    }
+
+    /**
+     * Trains as {@code c} says with its tokenizers, already loaded; progress lines go to {@code console}.
+     *
+     * @param resume continue from the newest checkpoint in out_dir (a fresh start if none)
+     */
+    public static SftRun.Result run(TrainConfig c, TextTokenizer text, ImageTokenizer image, boolean resume,
+            PrintWriter console) throws IOException {
+        Path snapshot = Path.of(c.snapshot());
+        Path textFile = Path.of(c.textTokenizer());
+        ModelConfig model = c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+        ChatRenderer renderer = new ChatRenderer(text, image, ImageSource.snapshot(snapshot), RenderOptions.PLAIN);
+        List<Example> raw = new ArrayList<>();
+        SnapshotExamples.forEach(snapshot, raw::add);
+        List<RenderedExample> examples = renderer.renderAll(raw, 64, n -> console.printf("\rencoding images: %d", n));
+        console.println();
+        List<RenderedExample> guidance = GuidanceRows.rows(raw, examples, renderer, c.seed());
+        examples = new ArrayList<>(examples);
+        examples.addAll(guidance);
+        console.printf("rendered %d examples from %s (%d of them guidance rows); model %,d parameters%n",
+                examples.size(), snapshot, guidance.size(), model.parameterCount());
+        Map<String, Path> tokenizerFiles = new LinkedHashMap<>();
+        tokenizerFiles.put("text:" + textFile.getFileName(), textFile);
+        Path imageFile = Path.of(c.imageTokenizer());
+        if (Files.isDirectory(imageFile)) {
+            imageFile = imageFile.resolve(VqImageTokenizer.CHECKPOINT);
+        }
+        tokenizerFiles.put("image:" + imageFile.getFileName(), imageFile);
+        copyTokenizers(Path.of(c.outDir()), textFile, imageFile);
+        Provenance provenance = Provenance.of(c, model, snapshot, tokenizerFiles);
+        return SftRun.run(c, model, examples, text.layout().pad(), provenance, resume, console, null);
+    }
+
+    /**
+     * Copies the run's tokenizers into {@code OUT/tokenizers/} (text: its tokenizer.json under its own name; image:
+     * the VQ checkpoint under {@code image/}) so a run folder is self-contained: generation looks there first
+     * and checks the copies against the SHA-256 every checkpoint's provenance records.
+     */
+    public static void copyTokenizers(Path outDir, Path textFile, Path imageFile) throws IOException {
+        Path dir = outDir.resolve("tokenizers");
+        if (Files.isRegularFile(textFile)) {
+            Files.createDirectories(dir);
+            Files.copy(textFile, dir.resolve(textFile.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (Files.isRegularFile(imageFile)) {
+            Files.createDirectories(dir.resolve("image"));
+            Files.copy(imageFile, dir.resolve("image").resolve(imageFile.getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
