@@ -29,7 +29,6 @@ import dev.chameleon.workbench.curation.store.ExampleStore;
 import dev.chameleon.workbench.curation.store.ImportJob;
 import dev.chameleon.workbench.curation.store.ReviewBatches;
 import dev.chameleon.workbench.curation.store.SnapshotRecord;
-import dev.chameleon.workbench.curation.store.TokenCounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,11 +152,6 @@ public final class Curation implements AutoCloseable {
 
     public HarmTaxonomy taxonomy() {
         return rules.taxonomy();
-    }
-
-    /** Token counts per example and tokenizer setup, stored beside the examples. */
-    public TokenCounts tokenCounts() {
-        return new TokenCounts(store.dataSource());
     }
 
     ExampleStore store() {

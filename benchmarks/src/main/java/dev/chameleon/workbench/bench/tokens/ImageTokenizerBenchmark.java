@@ -102,7 +102,7 @@ public final class ImageTokenizerBenchmark {
         try (VqTrainer trainer = a.containsKey("resume") ? VqTrainer.resume(Path.of(a.get("resume")), options)
                 : VqTrainer.create(config, options)) {
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters, %d codes per image, %d threads%n",
-                    config, trainer.model().parameterCount(), config.codesPerImage(),
+                    config, trainer.parameterCount(), config.codesPerImage(),
                     Runtime.getRuntime().availableProcessors());
             long deadline = System.nanoTime() + (long) (minutes * 60e9);
             long start = System.nanoTime();

@@ -6,7 +6,6 @@ import dev.chameleon.workbench.curation.model.DatasetKind;
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 
-import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +49,6 @@ public final class ExampleStore implements AutoCloseable {
     /** Opens (creating and migrating as needed) the database at {@code <dir>/workbench.mv.db}. */
     public static ExampleStore open(Path dir) {
         return new ExampleStore(Database.open(dir));
-    }
-
-    /** The database, for companions that keep their own tables in it (e.g. {@link TokenCounts}). */
-    public DataSource dataSource() {
-        return db.dataSource();
     }
 
     /** The database's transactions, for companions in this package (e.g. {@link ReviewBatches}). */

@@ -6,8 +6,8 @@
  * ({@link dev.chameleon.workbench.curation.store.Dataset}, {@link dev.chameleon.workbench.curation.store.DatasetSummary},
  * {@link dev.chameleon.workbench.curation.store.ExampleRow}, {@link dev.chameleon.workbench.curation.store.InsertResult},
  * {@link dev.chameleon.workbench.curation.store.ImportJob}, {@link dev.chameleon.workbench.curation.store.SnapshotRecord}),
- * its companions on the same database ({@link dev.chameleon.workbench.curation.store.ReviewBatches} for bulk review
- * and undo, {@link dev.chameleon.workbench.curation.store.TokenCounts}) and
+ * its companion on the same database ({@link dev.chameleon.workbench.curation.store.ReviewBatches}, bulk review and
+ * undo) and
  * {@link dev.chameleon.workbench.curation.store.WorkspaceLockedException}. The repositories (Database,
  * DatasetRepository, ExampleRepository, IndexDirtyLog, ImportJobRepository, SnapshotRepository) are package-private.
  */

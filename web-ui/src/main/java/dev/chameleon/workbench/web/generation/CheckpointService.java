@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.web.generation;
 
 import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
@@ -10,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Finds the checkpoints the workspace's runs wrote ({@code WORKSPACE/runs/RUN/checkpoints/step-N/}), newest
@@ -25,8 +24,6 @@ import java.util.stream.Stream;
 public class CheckpointService {
 
     private static final Pattern STEP = Pattern.compile("step-(\\d+)");
-    /** The file the trainer writes last into a finished checkpoint (unfinished ones are named .tmp-step-N). */
-    private static final String MODEL = "model.bin";
 
     private final Path root;
 
@@ -43,31 +40,14 @@ public class CheckpointService {
     /** Every finished checkpoint of every run, newest first (by when it was written, then by step). */
     public List<Checkpoint> list() {
         Path runs = root.resolve("runs");
-        if (!Files.isDirectory(runs)) {
-            return List.of();
-        }
-        List<Checkpoint> found = new ArrayList<>();
-        try (Stream<Path> runDirs = Files.list(runs)) {
-            for (Path run : runDirs.filter(Files::isDirectory).toList()) {
-                Path dir = run.resolve("checkpoints");
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (Stream<Path> steps = Files.list(dir)) {
-                    for (Path step : steps.toList()) {
-                        Matcher m = STEP.matcher(step.getFileName().toString());
-                        if (m.matches() && Files.isRegularFile(step.resolve(MODEL))) {
-                            found.add(new Checkpoint(run.getFileName() + " @ step " + Long.parseLong(m.group(1)),
-                                    step, Long.parseLong(m.group(1)), written(step)));
-                        }
-                    }
-                }
-            }
+        try {
+            return CheckpointInfo.ofRuns(runs).stream().filter(CheckpointInfo::complete)
+                    .map(c -> new Checkpoint(c.label(), c.dir(), c.step(), c.written()))
+                    .sorted(Comparator.comparing(Checkpoint::written).thenComparingLong(Checkpoint::step).reversed())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoints under " + runs + ": " + e.getMessage(), e);
         }
-        found.sort(Comparator.comparing(Checkpoint::written).thenComparingLong(Checkpoint::step).reversed());
-        return found;
     }
 
     /**
@@ -103,7 +83,7 @@ public class CheckpointService {
         long step = m.matches() ? Long.parseLong(m.group(1)) : -1;
         Path parent = dir.getParent();
         boolean inRun = step >= 0 && parent != null && parent.getFileName() != null
-                && parent.getFileName().toString().equals("checkpoints") && parent.getParent() != null
+                && parent.getFileName().toString().equals(dev.chameleon.workbench.trainer.checkpoint.Checkpoint.FOLDER) && parent.getParent() != null
                 && parent.getParent().getFileName() != null;
         String label = inRun ? parent.getParent().getFileName() + " @ step " + step + " (" + dir + ")" : dir.toString();
         return new Checkpoint(label, dir, step, written(dir));
@@ -116,7 +96,7 @@ public class CheckpointService {
 
     private static Instant written(Path dir) {
         try {
-            Path model = dir.resolve(MODEL);
+            Path model = dir.resolve(dev.chameleon.workbench.trainer.checkpoint.Checkpoint.MODEL);
             FileTime t = Files.getLastModifiedTime(Files.exists(model) ? model : dir);
             return t.toInstant();
         } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.chameleon.workbench.web.runs;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.snapshot.Snapshot;
 import dev.chameleon.workbench.trainer.config.TokenizerRecipe;
-import dev.chameleon.workbench.trainer.train.Checkpoints;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -217,8 +217,8 @@ public class RunService implements AutoCloseable {
     public List<CheckpointRef> checkpoints(String runId) {
         Run run = require(runId);
         try {
-            return new Checkpoints(run.dir, 1).list().stream()
-                    .map(p -> new CheckpointRef(runId, Checkpoints.step(p), p, run.dir.resolve(RunFolder.RUN_YAML)))
+            return CheckpointInfo.ofRun(run.dir).stream()
+                    .map(c -> new CheckpointRef(runId, c.step(), c.dir(), run.dir.resolve(RunFolder.RUN_YAML)))
                     .toList();
         } catch (IOException e) {
             return List.of();

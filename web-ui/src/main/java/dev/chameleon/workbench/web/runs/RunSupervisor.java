@@ -132,7 +132,7 @@ final class RunSupervisor {
                     + " ==");
             code = runChild(run, args, RunState.RUNNING);
             if (code != 0) {
-                throw new StepFailed("The trainer", code);
+                throw new StepFailed("The trainer", code, true);
             }
             end = RunState.SUCCEEDED;
         } catch (StepFailed e) {

@@ -88,7 +88,7 @@ final class Tokenizers {
                         "--vocab-size", Integer.toString(recipe.textVocabSize()),
                         "--codebook-size", Integer.toString(vq.codebookSize()), "--out", partial.toString()));
                 if (code != 0) {
-                    throw new StepFailed("Training the text tokenizer", code);
+                    throw new StepFailed("Training the text tokenizer", code, false);
                 }
                 Files.move(partial, text, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -108,7 +108,7 @@ final class Tokenizers {
                         "--batch-size", Integer.toString(recipe.imageBatchSize()),
                         "--lr", Double.toString(recipe.imageLr())));
                 if (code != 0) {
-                    throw new StepFailed("Training the image tokenizer", code);
+                    throw new StepFailed("Training the image tokenizer", code, false);
                 }
                 Files.move(partial, image, StandardCopyOption.ATOMIC_MOVE);
             }

@@ -7,7 +7,6 @@ import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.search.SearchRequest;
 import dev.chameleon.workbench.web.TestData;
-import dev.chameleon.workbench.web.Workbench;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

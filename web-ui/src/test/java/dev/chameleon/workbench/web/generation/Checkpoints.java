@@ -1,5 +1,7 @@
 package dev.chameleon.workbench.web.generation;
 
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +16,9 @@ public final class Checkpoints {
 
     /** {@code root/runs/RUN/checkpoints/step-NNNNNNNN/model.bin}, dated {@code secondsAgo} back. */
     public static Path write(Path root, String run, long step, long secondsAgo) throws IOException {
-        Path dir = root.resolve("runs").resolve(run).resolve("checkpoints").resolve(String.format("step-%08d", step));
+        Path dir = Checkpoint.folder(root.resolve("runs").resolve(run)).resolve(String.format("step-%08d", step));
         Files.createDirectories(dir);
-        Path model = dir.resolve("model.bin");
+        Path model = dir.resolve(Checkpoint.MODEL);
         Files.write(model, new byte[]{0});
         Files.setLastModifiedTime(model, FileTime.from(Instant.now().minusSeconds(secondsAgo)));
         return dir;

@@ -15,7 +15,7 @@ import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.tokens.text.ByteTokenizer;
 import dev.chameleon.workbench.trainer.train.AdamW;
-import dev.chameleon.workbench.trainer.train.Checkpoints;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -82,8 +82,8 @@ final class TinyModel {
             ChameleonModel net = new ChameleonModel(model);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 8));
             AdamW opt = new AdamW(net.getParameters(), m, 0.9, 0.95, 1e-5, 0.1, false);
-            return new Checkpoints(dir, 1).write(3, net.getParameters(), opt,
-                    new ObjectMapper().writeValueAsString(provenance));
+            return Checkpoint.write(dir, 3, net.getParameters(), opt::save,
+                    new ObjectMapper().writeValueAsString(provenance), 1);
         }
     }
 

@@ -154,8 +154,13 @@ public final class VqTrainer implements AutoCloseable {
         }
     }
 
-    public VqModel model() {
+    VqModel model() {
         return model;
+    }
+
+    /** The number of weights being trained. */
+    public long parameterCount() {
+        return model.parameterCount();
     }
 
     /** The manager holding weights and optimizer state (tests count its arrays). */
