@@ -4,7 +4,7 @@ import dev.chameleon.workbench.trainer.config.ConfigException;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.train.RunOutcome;
-import dev.chameleon.workbench.trainer.train.SftRecipe;
+import dev.chameleon.workbench.trainer.recipe.SftRecipe;
 import dev.chameleon.workbench.trainer.train.SftRun;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import java.io.IOException;

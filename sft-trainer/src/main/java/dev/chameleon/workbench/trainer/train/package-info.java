@@ -1,7 +1,7 @@
 /**
- * Supervised fine-tuning: the run config ({@link dev.chameleon.workbench.trainer.train.TrainConfig}), the set-up
- * of a run ({@link dev.chameleon.workbench.trainer.train.SftRecipe}), the recipe
- * ({@link dev.chameleon.workbench.trainer.train.SftRun}), how a run ended
+ * Supervised fine-tuning: the run config ({@link dev.chameleon.workbench.trainer.train.TrainConfig}), the training
+ * loop ({@link dev.chameleon.workbench.trainer.train.SftRun}; its set-up from a snapshot and tokenizers is
+ * {@code trainer.recipe.SftRecipe}), how a run ended
  * ({@link dev.chameleon.workbench.trainer.train.RunOutcome}, RUN/outcome.json) and its small parts: the masked cross-entropy + z-loss
  * ({@link dev.chameleon.workbench.trainer.train.SftLoss}), warm-up + cosine
  * ({@link dev.chameleon.workbench.trainer.train.LrSchedule}), a hand-written AdamW with weight-decay exclusions

@@ -1,6 +1,6 @@
 package dev.chameleon.workbench.trainer.cli;
 
-import dev.chameleon.workbench.trainer.train.SftRecipe;
+import dev.chameleon.workbench.trainer.recipe.SftRecipe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chameleon.workbench.curation.model.Category;

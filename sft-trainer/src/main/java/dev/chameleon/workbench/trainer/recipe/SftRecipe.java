@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.train;
+package dev.chameleon.workbench.trainer.recipe;
 
 import dev.chameleon.workbench.curation.model.Example;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
@@ -11,6 +11,11 @@ import dev.chameleon.workbench.trainer.render.SnapshotExamples;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
+import dev.chameleon.workbench.trainer.train.Provenance;
+import dev.chameleon.workbench.trainer.train.SftRun;
+import dev.chameleon.workbench.trainer.train.TrainConfig;
+
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
