@@ -20,7 +20,7 @@ bench_install_peer() {
 bench_classpath() {
   local dir="$1"
   if [ "${WB_SKIP_BUILD:-0}" != 1 ]; then
-    mvn -B -q -o -Dwb.buildDir="$dir" -pl benchmarks -am compile dependency:build-classpath \
+    mvn -B -q -Dwb.buildDir="$dir" -pl benchmarks -am compile dependency:build-classpath \
         -Dmdep.outputFile="$PWD/benchmarks/$dir/classpath.txt" -Dmdep.includeScope=runtime
   fi
   CP="benchmarks/$dir/classes:sft-trainer/$dir/classes:dataset-curation/$dir/classes:$(cat "benchmarks/$dir/classpath.txt")"
