@@ -114,8 +114,7 @@ public final class ConfigLoader {
         String message = message(e, source, type, yaml, pointer);
         String field = pointer;
         if (e instanceof ValueInstantiationException) {
-            String first = String.valueOf((e.getCause() != null ? e.getCause() : e).getMessage())
-                    .split("[^a-z0-9_]", 2)[0];
+            String first = keyOf(e.getCause() != null ? e.getCause() : e);
             String candidate = (pointer.equals("/") ? "" : pointer) + "/" + first;
             field = !first.isEmpty() && message.startsWith(source + ":") && message.contains(", field " + candidate + ":")
                     ? candidate : pointer;
@@ -123,6 +122,17 @@ public final class ConfigLoader {
             field = null;
         }
         return new ConfigException(message, "/".equals(field) ? null : field, e);
+    }
+
+    /**
+     * The key a record's own check rejected: given by an {@link InvalidValueException}; for other checks, the
+     * snake_case word their message opens with, by convention, when it is one.
+     */
+    private static String keyOf(Throwable check) {
+        if (check instanceof InvalidValueException v) {
+            return v.key();
+        }
+        return String.valueOf(check.getMessage()).split("[^a-z0-9_]", 2)[0];
     }
 
     private static String message(JsonMappingException e, String source, Class<?> type, byte[] yaml, String pointer) {
@@ -137,7 +147,7 @@ public final class ConfigLoader {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String message = String.valueOf(cause.getMessage());
             String base = pointer.equals("/") ? "" : pointer;
-            String first = message.split("[^a-z0-9_]", 2)[0];
+            String first = keyOf(cause);
             int line = first.isEmpty() ? -1 : UnknownFields.lineOf(MAPPER, yaml, base + "/" + first);
             if (line > 0) {
                 return source + ":" + line + ", field " + base + "/" + first + ": " + message;

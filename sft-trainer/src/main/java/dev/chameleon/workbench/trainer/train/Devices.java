@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.trainer.train;
 
 import ai.djl.Device;
+import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,11 +40,11 @@ final class Devices {
     public static List<Device> resolve(String spec, int gpuCount, int batchSize) {
         List<Device> devices = parse(spec, gpuCount);
         if (devices.isEmpty()) {
-            throw new IllegalArgumentException("devices (" + spec + ") asks for all GPUs, but the PyTorch engine sees"
+            throw new InvalidValueException("devices", "devices (" + spec + ") asks for all GPUs, but the PyTorch engine sees"
                     + " none; set devices: cpu, or run a jar built with -Pcuda on a machine with an NVIDIA driver");
         }
         if (devices.size() > batchSize) {
-            throw new IllegalArgumentException("devices (" + spec + ") names " + devices.size() + " devices but"
+            throw new InvalidValueException("devices", "devices (" + spec + ") names " + devices.size() + " devices but"
                     + " batch_size is " + batchSize + "; each device needs at least one window: raise batch_size to"
                     + " a multiple of " + devices.size() + " or name fewer devices");
         }
@@ -52,7 +53,7 @@ final class Devices {
 
     private static List<Device> parse(String spec, int gpuCount) {
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("devices is empty; " + FIX);
+            throw new InvalidValueException("devices", "devices is empty; " + FIX);
         }
         String s = spec.strip();
         if (s.equals("cpu")) {
@@ -67,7 +68,7 @@ final class Devices {
         }
         String indices = s.equals("gpu") ? "0" : s.startsWith("gpu:") ? s.substring(4) : null;
         if (indices == null || indices.isBlank()) {
-            throw new IllegalArgumentException("devices (" + spec + ") is not a device list; " + FIX);
+            throw new InvalidValueException("devices", "devices (" + spec + ") is not a device list; " + FIX);
         }
         Set<Integer> seen = new LinkedHashSet<>();
         for (String part : indices.split(",", -1)) {
@@ -75,18 +76,18 @@ final class Devices {
             try {
                 i = Integer.parseInt(part.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("devices (" + spec + ") has '" + part + "' where a GPU index"
+                throw new InvalidValueException("devices", "devices (" + spec + ") has '" + part + "' where a GPU index"
                         + " belongs; " + FIX);
             }
             if (i < 0) {
-                throw new IllegalArgumentException("devices (" + spec + ") has a negative GPU index; " + FIX);
+                throw new InvalidValueException("devices", "devices (" + spec + ") has a negative GPU index; " + FIX);
             }
             if (!seen.add(i)) {
-                throw new IllegalArgumentException("devices (" + spec + ") names GPU " + i + " twice; name each"
+                throw new InvalidValueException("devices", "devices (" + spec + ") names GPU " + i + " twice; name each"
                         + " GPU once");
             }
             if (i >= gpuCount) {
-                throw new IllegalArgumentException("devices (" + spec + ") asks for GPU " + i + ", but the PyTorch"
+                throw new InvalidValueException("devices", "devices (" + spec + ") asks for GPU " + i + ", but the PyTorch"
                         + " engine sees " + gpuCount + " GPU" + (gpuCount == 1 ? "" : "s") + (gpuCount == 0
                         ? "; set devices: cpu, or run a jar built with -Pcuda on a machine with an NVIDIA driver"
                         : "; name GPUs 0.." + (gpuCount - 1) + " or use all-gpus"));

@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.train;
 
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
+import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -76,25 +77,25 @@ public record TrainConfig(
         nonBlank("image_tokenizer", imageTokenizer, "the image tokenizer folder");
         nonBlank("out_dir", outDir, "a folder for metrics and checkpoints");
         if (mix == null || mix.isEmpty()) {
-            throw new IllegalArgumentException("mix must name at least one category with a positive weight,"
+            throw new InvalidValueException("mix", "mix must name at least one category with a positive weight,"
                     + " e.g. mix: {text: 1.0}");
         }
         double total = 0;
         for (Map.Entry<String, Double> e : mix.entrySet()) {
             Category c = category(e.getKey());
             if (c == null) {
-                throw new IllegalArgumentException("mix has unknown category '" + e.getKey() + "'; use one of"
+                throw new InvalidValueException("mix/" + e.getKey(), "mix has unknown category '" + e.getKey() + "'; use one of"
                         + " text, code, visual_chat, image_generation, interleaved_generation, safety");
             }
             Double w = e.getValue();
             if (w == null || !(w >= 0) || w.isInfinite()) {
-                throw new IllegalArgumentException("mix weight of " + e.getKey() + " (" + w
+                throw new InvalidValueException("mix/" + e.getKey(), "mix weight of " + e.getKey() + " (" + w
                         + ") must be a finite number >= 0");
             }
             total += w;
         }
         if (!(total > 0)) {
-            throw new IllegalArgumentException("mix weights sum to 0; give at least one category a positive weight");
+            throw new InvalidValueException("mix", "mix weights sum to 0; give at least one category a positive weight");
         }
         mix = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(mix));
         positive("seq_len", seqLen);
@@ -102,30 +103,30 @@ public record TrainConfig(
         positive("grad_accum", gradAccum);
         positive("steps", steps);
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("lr (" + lr + ") must be a positive finite number: the paper's SFT uses 1e-5");
+            throw new InvalidValueException("lr", "lr (" + lr + ") must be a positive finite number: the paper's SFT uses 1e-5");
         }
         if (!(minLr >= 0 && minLr <= lr)) {
-            throw new IllegalArgumentException("min_lr (" + minLr + ") must be in [0, lr]; use 0 or e.g. lr/10");
+            throw new InvalidValueException("min_lr", "min_lr (" + minLr + ") must be in [0, lr]; use 0 or e.g. lr/10");
         }
         if (warmupSteps < 0 || warmupSteps > steps) {
-            throw new IllegalArgumentException("warmup_steps (" + warmupSteps + ") must be in [0, steps=" + steps + "]");
+            throw new InvalidValueException("warmup_steps", "warmup_steps (" + warmupSteps + ") must be in [0, steps=" + steps + "]");
         }
         unit("beta1", beta1, "0.9");
         unit("beta2", beta2, "0.95");
         if (!(eps > 0) || eps >= 1) {
-            throw new IllegalArgumentException("eps (" + eps + ") must be in (0, 1): use 1e-5");
+            throw new InvalidValueException("eps", "eps (" + eps + ") must be in (0, 1): use 1e-5");
         }
         if (!(weightDecay >= 0) || weightDecay >= 1) {
-            throw new IllegalArgumentException("weight_decay (" + weightDecay + ") must be in [0, 1): use 0.1");
+            throw new InvalidValueException("weight_decay", "weight_decay (" + weightDecay + ") must be in [0, 1): use 0.1");
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new IllegalArgumentException("clip_norm (" + clipNorm + ") must be >= 0 and finite: use 1.0, 0 for no clipping");
+            throw new InvalidValueException("clip_norm", "clip_norm (" + clipNorm + ") must be >= 0 and finite: use 1.0, 0 for no clipping");
         }
         if (!(zLossWeight >= 0) || Double.isInfinite(zLossWeight)) {
-            throw new IllegalArgumentException("z_loss_weight (" + zLossWeight + ") must be >= 0 and finite: use 1e-5");
+            throw new InvalidValueException("z_loss_weight", "z_loss_weight (" + zLossWeight + ") must be >= 0 and finite: use 1e-5");
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout (" + dropout + ") must be in [0, 1): use 0.05 for SFT");
+            throw new InvalidValueException("dropout", "dropout (" + dropout + ") must be in [0, 1): use 0.05 for SFT");
         }
         positive("checkpoint_every", checkpointEvery);
         positive("keep_last", keepLast);
@@ -189,19 +190,19 @@ public record TrainConfig(
 
     private static void nonBlank(String field, String v, String fix) {
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException(field + " is empty; give " + fix);
+            throw new InvalidValueException(field, field + " is empty; give " + fix);
         }
     }
 
     private static void positive(String field, int v) {
         if (v <= 0) {
-            throw new IllegalArgumentException(field + " (" + v + ") must be a positive integer");
+            throw new InvalidValueException(field, field + " (" + v + ") must be a positive integer");
         }
     }
 
     private static void unit(String field, double v, String typical) {
         if (!(v >= 0 && v < 1)) {
-            throw new IllegalArgumentException(field + " (" + v + ") must be in [0, 1): use " + typical);
+            throw new InvalidValueException(field, field + " (" + v + ") must be in [0, 1): use " + typical);
         }
     }
 }

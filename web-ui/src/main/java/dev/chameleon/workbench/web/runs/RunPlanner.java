@@ -4,6 +4,7 @@ import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
+import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,7 +30,6 @@ final class RunPlanner {
             "interleaved_generation");
     /** Room a turn needs beside its image: role header, a question or caption. */
     private static final int TURN_MARGIN = 32;
-    private static final Pattern MIX_CATEGORY = Pattern.compile("^mix (?:weight of |has unknown category ')([a-z_]+)");
 
     private final Curation curation;
     private final Tokenizers tokenizers;
@@ -137,26 +136,23 @@ final class RunPlanner {
                     r.seqLen(), p.batchSize(), p.gradAccum(), r.steps(), r.lr(), minLr, warmup, p.beta1(), p.beta2(),
                     p.eps(), p.weightDecay(), p.decayNormsAndEmbeddings(), p.clipNorm(), p.zLossWeight(), p.dropout(),
                     p.seed(), p.checkpointEvery(), p.keepLast(), outDir.toAbsolutePath().toString(), p.devices());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRunException(fieldOf(e.getMessage()), e.getMessage());
+        } catch (InvalidValueException e) {
+            throw new InvalidRunException(formField(e.key()), e.getMessage());
         }
     }
 
     /**
-     * The form field one of TrainConfig's messages is about. Its checks open each message with the snake_case
-     * key they reject ("steps (0) must be ...", "mix weight of code ..."); keys the form does not show map to the
-     * field that sets them (min_lr follows lr, warmup_steps follows steps).
+     * The form field that sets a TrainConfig key: keys the form does not show map to the field that sets them
+     * (min_lr follows lr, warmup_steps follows steps); {@code mix/CATEGORY} is that category's weight field.
      */
-    static String fieldOf(String message) {
-        String first = message == null ? "" : message.split("[^a-z0-9_]", 2)[0];
-        if (first.equals("mix")) {
-            Matcher m = MIX_CATEGORY.matcher(message);
-            return m.find() ? "mix." + m.group(1) : "mix";
+    static String formField(String key) {
+        if (key.startsWith("mix/")) {
+            return "mix." + key.substring("mix/".length());
         }
-        return switch (first) {
+        return switch (key) {
             case "min_lr" -> "lr";
             case "warmup_steps" -> "steps";
-            default -> first;
+            default -> key;
         };
     }
 

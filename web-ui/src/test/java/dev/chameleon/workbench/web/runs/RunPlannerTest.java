@@ -1,10 +1,13 @@
 package dev.chameleon.workbench.web.runs;
 
+import dev.chameleon.workbench.trainer.config.InvalidValueException;
+import dev.chameleon.workbench.trainer.train.TrainConfig;
 import dev.chameleon.workbench.web.runs.InvalidRunException.FieldError;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,14 +17,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RunPlannerTest {
 
     @Test
-    void trainConfigMessagesMapToTheFormFieldThatSetsTheirKey() {
-        assertThat(RunPlanner.fieldOf("steps (0) must be a positive integer")).isEqualTo("steps");
-        assertThat(RunPlanner.fieldOf("min_lr (2.0) must be in [0, lr]; use 0 or e.g. lr/10")).isEqualTo("lr");
-        assertThat(RunPlanner.fieldOf("warmup_steps (9) must be in [0, steps=5]")).isEqualTo("steps");
-        assertThat(RunPlanner.fieldOf("mix weight of code (-2.0) must be ...")).isEqualTo("mix.code");
-        assertThat(RunPlanner.fieldOf("mix has unknown category 'poems'; use one of ...")).isEqualTo("mix.poems");
-        assertThat(RunPlanner.fieldOf("mix weights sum to 0; give ...")).isEqualTo("mix");
-        assertThat(RunPlanner.fieldOf(null)).isEmpty();
+    void trainConfigKeysMapToTheFormFieldThatSetsThem() {
+        assertThat(RunPlanner.formField("steps")).isEqualTo("steps");
+        assertThat(RunPlanner.formField("min_lr")).isEqualTo("lr");
+        assertThat(RunPlanner.formField("warmup_steps")).isEqualTo("steps");
+        assertThat(RunPlanner.formField("mix/code")).isEqualTo("mix.code");
+        assertThat(RunPlanner.formField("mix")).isEqualTo("mix");
+    }
+
+    @Test
+    void trainConfigNamesTheKeyItRejectsWithoutItsMessageBeingRead() {
+        assertThatThrownBy(() -> config(Map.of("text", 1.0), 0, 1e-3, 0))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.key()).isEqualTo("steps"));
+        assertThatThrownBy(() -> config(Map.of("text", 1.0), 10, 1e-3, 2e-3))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.key()).isEqualTo("min_lr"));
+        assertThatThrownBy(() -> config(Map.of("code", -2.0), 10, 1e-3, 0))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.key()).isEqualTo("mix/code"));
+        assertThatThrownBy(() -> config(Map.of("poems", 1.0), 10, 1e-3, 0))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.key()).isEqualTo("mix/poems"));
+    }
+
+    private static TrainConfig config(Map<String, Double> mix, int steps, double lr, double minLr) {
+        return new TrainConfig("tiny", "snap", "tok.json", "img", mix, 64, 1, 1, steps, lr, minLr, 0, 0.9, 0.95,
+                1e-5, 0.1, false, 1.0, 1e-5, 0.0, 1, 1, 1, "out", "cpu");
     }
 
     @Test
