@@ -1,8 +1,5 @@
 package dev.chameleon.workbench.trainer.train;
 
-import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chameleon.workbench.curation.model.Category;
@@ -11,6 +8,7 @@ import dev.chameleon.workbench.curation.model.ExampleJson;
 import dev.chameleon.workbench.curation.model.Message;
 import dev.chameleon.workbench.curation.model.Role;
 import dev.chameleon.workbench.curation.model.Source;
+import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import dev.chameleon.workbench.trainer.cli.SftTrainerMain;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqTrainer;
@@ -18,15 +16,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Engine-bound (PyTorch CPU), separate JVMs, about half a minute: {@code train --config FILE} is killed with SIGKILL
@@ -59,17 +61,14 @@ class TrainKillResumeTest {
         // Kill once a checkpoint exists and at least 3 steps past it are in metrics.jsonl.
         Path metrics = tmp.resolve("broken/metrics.jsonl");
         Path checkpoints = tmp.resolve("broken/checkpoints");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        int linesAtKill = -1;
-        while (System.nanoTime() < deadline && victim.isAlive()) {
-            int lines = Files.isRegularFile(metrics) ? Files.readAllLines(metrics).size() : 0;
-            if (lines >= CHECKPOINT_EVERY + 3 && CheckpointInfo.latest(tmp.resolve("broken")).isPresent()) {
-                victim.destroyForcibly();
-                linesAtKill = lines;
-                break;
-            }
-            Thread.sleep(5);
-        }
+        int linesAtKill = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    assertThat(victim.isAlive()).as("the run is still running (log: %s)", log("broken")).isTrue();
+                    int lines = Files.isRegularFile(metrics) ? Files.readAllLines(metrics).size() : 0;
+                    return lines >= CHECKPOINT_EVERY + 3 && CheckpointInfo.latest(tmp.resolve("broken")).isPresent()
+                            ? lines : -1;
+                }, lines -> lines > 0);
+        victim.destroyForcibly();
         assertThat(linesAtKill).as("the run was killed mid-way (log: %s)", log("broken")).isPositive();
         assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(victim.exitValue()).as("killed by SIGKILL").isEqualTo(137);
