@@ -31,7 +31,7 @@ import dev.chameleon.workbench.web.MainLayout;
 import dev.chameleon.workbench.web.common.Links;
 import dev.chameleon.workbench.web.generation.AnswerModes;
 import dev.chameleon.workbench.web.generation.AnswerPanel;
-import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointPicker;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.PlaygroundEngine;
@@ -111,8 +111,8 @@ public class CompareView extends VerticalLayout {
     }
 
     /** What one comparison asked and got, for the rating. */
-    private record Pair(GenerationRequest request, String imageName, Checkpoint leftCheckpoint,
-                        SettingsForm.Settings leftSettings, Checkpoint rightCheckpoint,
+    private record Pair(GenerationRequest request, String imageName, CheckpointChoice leftCheckpoint,
+                        SettingsForm.Settings leftSettings, CheckpointChoice rightCheckpoint,
                         SettingsForm.Settings rightSettings, GenerationResult[] results) {
     }
 
@@ -184,8 +184,8 @@ public class CompareView extends VerticalLayout {
     }
 
     private void compare() {
-        Checkpoint lc = left.checkpoint.require();
-        Checkpoint rc = right.checkpoint.require();
+        CheckpointChoice lc = left.checkpoint.require();
+        CheckpointChoice rc = right.checkpoint.require();
         if (seed.getValue() == null) {
             seed.setErrorMessage("Give a seed (any whole number)");
             seed.setInvalid(true);
@@ -320,7 +320,7 @@ public class CompareView extends VerticalLayout {
                 .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
     }
 
-    private static Rating.Side side(Checkpoint c, SettingsForm.Settings s, GenerationResult r,
+    private static Rating.Side side(CheckpointChoice c, SettingsForm.Settings s, GenerationResult r,
             Rating.Fulfilment fulfils) {
         return new Rating.Side(c.label(), c.dir().toString(), s.summary(), s.sampling().temperature(),
                 s.sampling().topP(), s.sampling().topK(), s.sampling().repetitionPenalty(), s.guidance().text(),

@@ -13,11 +13,11 @@ import java.util.concurrent.CompletionException;
  * Picking one loads it in the background, so a generation starts at once; a load that fails marks the field
  * with the engine's message (e.g. a missing tokenizer and where to put it).
  */
-public class CheckpointPicker extends ComboBox<Checkpoint> {
+public class CheckpointPicker extends ComboBox<CheckpointChoice> {
 
     private final CheckpointService checkpoints;
     private final PlaygroundEngine engine;
-    private final List<Checkpoint> typed = new ArrayList<>();
+    private final List<CheckpointChoice> typed = new ArrayList<>();
     private java.nio.file.Path preloaded;
 
     public CheckpointPicker(String label, String id, CheckpointService checkpoints, PlaygroundEngine engine) {
@@ -27,7 +27,7 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
         setId(id);
         setWidth("28em");
         setAllowCustomValue(true);
-        setItemLabelGenerator(Checkpoint::label);
+        setItemLabelGenerator(CheckpointChoice::label);
         setPlaceholder("A run's checkpoint, or paste a folder path");
         addCustomValueSetListener(e -> useTyped(e.getDetail()));
         addValueChangeListener(e -> {
@@ -38,7 +38,7 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
         });
         refresh();
         if (getValue() == null) {
-            List<Checkpoint> all = checkpoints.list();
+            List<CheckpointChoice> all = checkpoints.list();
             if (all.isEmpty()) {
                 setHelperText("No checkpoints in this workspace yet: train a run (Runs), or paste the path of a "
                         + "checkpoint folder (RUN/checkpoints/step-N)");
@@ -50,9 +50,9 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
 
     /** Lists the checkpoints again (a run may have written new ones), keeping the selection. */
     public void refresh() {
-        Checkpoint current = getValue();
-        List<Checkpoint> items = new ArrayList<>(checkpoints.list());
-        for (Checkpoint t : typed) {
+        CheckpointChoice current = getValue();
+        List<CheckpointChoice> items = new ArrayList<>(checkpoints.list());
+        for (CheckpointChoice t : typed) {
             if (items.stream().noneMatch(c -> c.dir().equals(t.dir()))) {
                 items.add(t);
             }
@@ -64,7 +64,7 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
     }
 
     /** The picked checkpoint, or null after marking the field. */
-    public Checkpoint require() {
+    public CheckpointChoice require() {
         if (getValue() == null) {
             setErrorMessage("Pick a checkpoint, or paste the path of a checkpoint folder");
             setInvalid(true);
@@ -73,7 +73,7 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
     }
 
     private void useTyped(String text) {
-        Checkpoint c;
+        CheckpointChoice c;
         try {
             c = checkpoints.resolve(text);
         } catch (IllegalArgumentException e) {
@@ -88,7 +88,7 @@ public class CheckpointPicker extends ComboBox<Checkpoint> {
         setValue(c);
     }
 
-    private void preload(Checkpoint c) {
+    private void preload(CheckpointChoice c) {
         preloaded = c.dir();
         setInvalid(false);
         setHelperText("Loading " + c.label() + "…");

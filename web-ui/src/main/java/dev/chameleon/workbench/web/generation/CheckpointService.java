@@ -1,6 +1,7 @@
 package dev.chameleon.workbench.web.generation;
 
 import dev.chameleon.workbench.curation.Curation;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
@@ -38,12 +39,13 @@ public class CheckpointService {
     }
 
     /** Every finished checkpoint of every run, newest first (by when it was written, then by step). */
-    public List<Checkpoint> list() {
+    public List<CheckpointChoice> list() {
         Path runs = root.resolve("runs");
         try {
             return CheckpointInfo.ofRuns(runs).stream().filter(CheckpointInfo::complete)
-                    .map(c -> new Checkpoint(c.label(), c.dir(), c.step(), c.written()))
-                    .sorted(Comparator.comparing(Checkpoint::written).thenComparingLong(Checkpoint::step).reversed())
+                    .map(c -> new CheckpointChoice(c.label(), c.dir(), c.step(), c.written()))
+                    .sorted(Comparator.comparing(CheckpointChoice::written)
+                            .thenComparingLong(CheckpointChoice::step).reversed())
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoints under " + runs + ": " + e.getMessage(), e);
@@ -55,7 +57,7 @@ public class CheckpointService {
      * newest checkpoint of a run), labelled "RUN @ step N (PATH)" when it sits in a run's checkpoints folder,
      * else by its path. Refuses paths that are not folders, saying what to give instead.
      */
-    public Checkpoint resolve(String typed) {
+    public CheckpointChoice resolve(String typed) {
         String t = typed == null ? "" : typed.trim();
         if (t.length() > 1 && t.startsWith("\"") && t.endsWith("\"")) {
             t = t.substring(1, t.length() - 1);
@@ -74,7 +76,7 @@ public class CheckpointService {
             throw new IllegalArgumentException(dir + " is not a folder; give a checkpoint folder (RUN/checkpoints/"
                     + "step-N, holding model.bin and provenance.json) or a run folder");
         }
-        for (Checkpoint c : list()) {
+        for (CheckpointChoice c : list()) {
             if (c.dir().equals(dir)) {
                 return c;
             }
@@ -83,10 +85,10 @@ public class CheckpointService {
         long step = m.matches() ? Long.parseLong(m.group(1)) : -1;
         Path parent = dir.getParent();
         boolean inRun = step >= 0 && parent != null && parent.getFileName() != null
-                && parent.getFileName().toString().equals(dev.chameleon.workbench.trainer.checkpoint.Checkpoint.FOLDER) && parent.getParent() != null
+                && parent.getFileName().toString().equals(Checkpoint.FOLDER) && parent.getParent() != null
                 && parent.getParent().getFileName() != null;
         String label = inRun ? parent.getParent().getFileName() + " @ step " + step + " (" + dir + ")" : dir.toString();
-        return new Checkpoint(label, dir, step, written(dir));
+        return new CheckpointChoice(label, dir, step, written(dir));
     }
 
     /** The workspace folder checkpoints are found under. */
@@ -96,7 +98,7 @@ public class CheckpointService {
 
     private static Instant written(Path dir) {
         try {
-            Path model = dir.resolve(dev.chameleon.workbench.trainer.checkpoint.Checkpoint.MODEL);
+            Path model = dir.resolve(Checkpoint.MODEL);
             FileTime t = Files.getLastModifiedTime(Files.exists(model) ? model : dir);
             return t.toInstant();
         } catch (IOException e) {

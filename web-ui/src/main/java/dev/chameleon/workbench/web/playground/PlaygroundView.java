@@ -2,7 +2,7 @@ package dev.chameleon.workbench.web.playground;
 
 import dev.chameleon.workbench.web.generation.AnswerModes;
 import dev.chameleon.workbench.web.generation.AnswerPanel;
-import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointPicker;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.PlaygroundEngine;
@@ -102,7 +102,7 @@ public class PlaygroundView extends VerticalLayout {
     }
 
     private void generate() {
-        Checkpoint c = checkpoint.require();
+        CheckpointChoice c = checkpoint.require();
         Optional<SettingsForm.Settings> s = settings.read();
         if (c == null || s.isEmpty()) {
             return;

@@ -16,7 +16,7 @@ import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextArea;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.KaribuTest;
-import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.Checkpoints;
 import dev.chameleon.workbench.web.generation.FakeEngine;
@@ -83,7 +83,7 @@ class CompareViewTest extends KaribuTest {
 
     private void pick(String side, Path dir) {
         @SuppressWarnings("unchecked")
-        ComboBox<Checkpoint> picker = byId(ComboBox.class, side + "-checkpoint");
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, side + "-checkpoint");
         picker.setValue(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestionItems(picker).stream()
                 .filter(c -> c.dir().equals(dir)).findFirst().orElseThrow());
     }
@@ -217,9 +217,9 @@ class CompareViewTest extends KaribuTest {
                 });
         assertThat(engine.checkpoints).containsExactly(a, b);
         @SuppressWarnings("unchecked")
-        ComboBox<Checkpoint> leftPicker = byId(ComboBox.class, "left-checkpoint");
+        ComboBox<CheckpointChoice> leftPicker = byId(ComboBox.class, "left-checkpoint");
         @SuppressWarnings("unchecked")
-        ComboBox<Checkpoint> rightPicker = byId(ComboBox.class, "right-checkpoint");
+        ComboBox<CheckpointChoice> rightPicker = byId(ComboBox.class, "right-checkpoint");
         assertThat(leftPicker.getValue().label()).isEqualTo("run-a @ step 100");
         assertThat(rightPicker.getValue().label()).isEqualTo("run-b @ step 200");
         assertThat(byId(Span.class, "left-answer-text").getText())

@@ -25,8 +25,9 @@ class CheckpointServiceTest {
         Files.createDirectories(root.resolve("runs/second/checkpoints/.tmp-step-00000100"));
         Files.createDirectories(root.resolve("runs/second/checkpoints/step-00000200")); // no model.bin yet
         Files.createDirectories(root.resolve("runs/queued"));
-        assertThat(new CheckpointService(root).list()).extracting(Checkpoint::dir).containsExactly(fresh, mid, old);
-        assertThat(new CheckpointService(root).list()).extracting(Checkpoint::label)
+        assertThat(new CheckpointService(root).list()).extracting(CheckpointChoice::dir)
+                .containsExactly(fresh, mid, old);
+        assertThat(new CheckpointService(root).list()).extracting(CheckpointChoice::label)
                 .containsExactly("second @ step 50", "first @ step 600", "first @ step 300");
     }
 
@@ -36,7 +37,7 @@ class CheckpointServiceTest {
         Path listed = Checkpoints.write(root, "run", 8, 0);
         assertThat(service.resolve("runs/run/checkpoints/step-00000008").label()).isEqualTo("run @ step 8");
         Path outside = Checkpoints.write(root.resolve("other"), "r", 12, 0);
-        Checkpoint typed = service.resolve("  \"" + outside + "\" ");
+        CheckpointChoice typed = service.resolve("  \"" + outside + "\" ");
         assertThat(typed.dir()).isEqualTo(outside);
         assertThat(typed.step()).isEqualTo(12);
         assertThat(typed.label()).isEqualTo("r @ step 12 (" + outside + ")");

@@ -54,9 +54,9 @@ class GeneratorServiceTest {
         Path a = TinyModel.writeRun(dir, "tiny-a", 1);
         TinyModel.writeRun(dir, "tiny-b", 2);
         TinyModel.writeRun(dir, "tiny-c", 3);
-        List<Checkpoint> listed = new CheckpointService(dir).list();
+        List<CheckpointChoice> listed = new CheckpointService(dir).list();
         assertThat(listed).hasSize(3);
-        assertThat(listed).extracting(Checkpoint::dir).contains(a);
+        assertThat(listed).extracting(CheckpointChoice::dir).contains(a);
         List<Path> loads = new CopyOnWriteArrayList<>();
         GeneratorService service = new GeneratorService(d -> {
             loads.add(d);

@@ -1,6 +1,6 @@
 package dev.chameleon.workbench.web.playground;
 
-import dev.chameleon.workbench.web.generation.Checkpoint;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.Checkpoints;
 import dev.chameleon.workbench.web.generation.FakeEngine;
@@ -93,13 +93,13 @@ class PlaygroundViewTest extends KaribuTest {
     void theNewestCheckpointIsPickedAndLoaded() throws Exception {
         open();
         @SuppressWarnings("unchecked")
-        ComboBox<Checkpoint> picker = byId(ComboBox.class, "checkpoint");
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, "checkpoint");
         assertThat(picker.getValue().dir()).isEqualTo(newer);
         assertThat(picker.getValue().label()).isEqualTo("run-b @ step 20");
         assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestions(picker))
                 .containsExactly("run-b @ step 20", "run-a @ step 100");
         assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestionItems(picker))
-                .extracting(Checkpoint::dir).containsExactly(newer, older);
+                .extracting(CheckpointChoice::dir).containsExactly(newer, older);
         await("load shown", () -> picker.getHelperText() != null && picker.getHelperText().startsWith("Loaded"));
         assertThat(picker.getHelperText()).isEqualTo("Loaded: 64 codes per image, context 512 tokens");
         assertThat(engine.loads).containsExactly(newer);
@@ -225,7 +225,7 @@ class PlaygroundViewTest extends KaribuTest {
     void aTypedCheckpointFolderCanBePickedAndAMissingOneIsRefused() throws Exception {
         open();
         @SuppressWarnings("unchecked")
-        ComboBox<Checkpoint> picker = byId(ComboBox.class, "checkpoint");
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, "checkpoint");
         _fireCustomValueSet(picker, workspace.resolve("nowhere").toString());
         assertThat(picker.isInvalid()).isTrue();
         assertThat(picker.getErrorMessage()).contains("nowhere is not a folder");
