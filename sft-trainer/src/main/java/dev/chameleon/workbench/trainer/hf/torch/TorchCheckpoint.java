@@ -149,14 +149,21 @@ public final class TorchCheckpoint implements Closeable {
         if (entry == null) {
             throw new IOException(what + ": its storage " + entryName + " is missing from the zip");
         }
-        long needed = t.storageNumel() * size;
+        long needed;
+        long skip;
+        try {
+            needed = Math.multiplyExact(t.storageNumel(), size);
+            skip = Math.multiplyExact(t.storageOffset(), size);
+        } catch (ArithmeticException e) {
+            throw new IOException(what + ": its storage size or offset overflows 64 bits");
+        }
         if (entry.getSize() >= 0 && entry.getSize() < needed) {
             throw new IOException(what + ": " + entryName + " holds " + entry.getSize() + " bytes, the storage needs "
                     + needed);
         }
         float[] out = new float[(int) count];
         try (InputStream in = zip.getInputStream(entry)) {
-            in.skipNBytes(t.storageOffset() * size);
+            in.skipNBytes(skip);
             byte[] buf = new byte[CHUNK - CHUNK % size];
             int done = 0;
             while (done < out.length) {
