@@ -3,7 +3,7 @@ package dev.chameleon.workbench.trainer.hf.safetensors;
 /**
  * Conversions between float and the two 16-bit float formats, bit for bit. Widening (F16 or BF16 to F32) is
  * exact for every value, subnormals, infinities and NaN payloads included; narrowing rounds to nearest, ties to
- * even, overflows to infinity and keeps a NaN a NaN. (Java 17 has no {@code Float.float16ToFloat}.)
+ * even, overflows to infinity and keeps a NaN a NaN, so every 16-bit pattern survives a round trip through float. (Java 17 has no {@code Float.float16ToFloat}.)
  */
 final class HalfFloats {
 
@@ -39,8 +39,10 @@ final class HalfFloats {
         int exp = (bits >>> 23) & 0xff;
         int mant = bits & 0x7fffff;
         if (exp == 0xff) {
-            // Infinity stays infinity; a NaN keeps its upper payload bits and is made quiet so it stays a NaN.
-            return (short) (sign | 0x7c00 | (mant == 0 ? 0 : 0x200 | (mant >>> 13)));
+            // Infinity stays infinity; a NaN keeps its upper payload bits, made quiet only where they are all zero
+            // (which would read as infinity), so every F16 NaN survives F16 -> F32 -> F16 unchanged.
+            int payload = mant >>> 13;
+            return (short) (sign | 0x7c00 | (mant == 0 ? 0 : payload == 0 ? 0x200 : payload));
         }
         int e = exp - 127 + 15;
         if (e >= 0x1f) {
@@ -68,11 +70,13 @@ final class HalfFloats {
         return (short) (sign | half);
     }
 
-    /** Float to bfloat16, round to nearest even; a NaN stays a (quiet) NaN. */
+    /** Float to bfloat16, round to nearest even; a NaN stays a NaN. */
     static short floatToBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if ((bits & 0x7fffffff) > 0x7f800000) {
-            return (short) ((bits >>> 16) | 0x0040);
+            // A NaN keeps its upper bits, made quiet only where those would read as infinity.
+            int upper = bits >>> 16;
+            return (short) ((upper & 0x7f) == 0 ? upper | 0x0040 : upper);
         }
         int rounding = 0x7fff + ((bits >>> 16) & 1);
         return (short) ((bits + rounding) >>> 16);

@@ -73,9 +73,10 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** Writes the file atomically, replacing {@code path} if it exists. */
-    public void write(Path path) throws IOException {
+    /** Writes the file atomically, replacing {@code path} if it exists; returns {@code path}. */
+    public Path write(Path path) throws IOException {
         write(path, metadata, new ArrayList<>(entries.values()));
+        return path;
     }
 
     List<Entry> entries() {
