@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,7 @@ record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {
             throws InvalidSafetensorsException {
         Map<String, String> metadata = Map.of();
         List<TensorInfo> infos = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().equals(METADATA_KEY)) {
                 metadata = metadata(file, e.getValue());
             } else {
@@ -104,8 +102,7 @@ record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {
                     + node.getNodeType().toString().toLowerCase());
         }
         Map<String, String> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new InvalidSafetensorsException(file, METADATA_KEY, "the value of '" + e.getKey()
                         + "' must be a string, found " + e.getValue().getNodeType().toString().toLowerCase());

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Writes one safetensors file: tensors of F32, F16 or BF16 from floats (narrowed with round to nearest even) and
@@ -119,12 +120,9 @@ public final class SafetensorsWriter {
             throw new IllegalArgumentException(path + ": the header would have " + header.length
                     + " bytes, more than readers accept (" + Header.MAX_HEADER_BYTES + "); split into shards");
         }
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName() + ".", ".tmp");
+        Path tmp = tempBeside(path);
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(header.length);
                 Sink sink = new Sink(out, buf);
@@ -145,15 +143,23 @@ public final class SafetensorsWriter {
 
     /** Writes {@code bytes} to {@code path} through a temporary file beside it. */
     static void writeAtomically(Path path, byte[] bytes) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName() + ".", ".tmp");
+        Path tmp = tempBeside(path);
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
             moveIntoPlace(tmp, path);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A fresh name beside {@code path}, in the same folder so the move is a rename. Not Files.createTempFile: its
+     * file is readable by the owner only, and the permissions travel with the move.
+     */
+    private static Path tempBeside(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        return dir.resolve(path.getFileName() + "." + UUID.randomUUID() + ".tmp");
     }
 
     private static void moveIntoPlace(Path tmp, Path path) throws IOException {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +92,7 @@ public final class ShardedSafetensors implements Closeable {
         }
         Map<String, String> weightMap = new TreeMap<>();
         Set<String> checked = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             String part = tensorPart(e.getKey());
             if (!e.getValue().isTextual()) {
                 throw new InvalidSafetensorsException(index, part, "its shard must be a file name string, found "
@@ -140,8 +138,7 @@ public final class ShardedSafetensors implements Closeable {
             throw new InvalidSafetensorsException(index, "metadata", "must be an object");
         }
         Map<String, String> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 throw new InvalidSafetensorsException(index, "metadata", "the value of '" + e.getKey()
                         + "' must be a string or a number");
