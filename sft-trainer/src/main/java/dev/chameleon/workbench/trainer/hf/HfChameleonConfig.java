@@ -76,7 +76,7 @@ public record HfChameleonConfig(
         Map<String, Integer> vocabularyMap,
         VqConfig vqConfig) {
 
-    /** Largest config.json read; the published ones, vocabulary_map included, are about 2 MiB. */
+    /** Largest config.json read: a vocabulary_map of 65,536 names is a few MiB. */
     public static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
     /** Prefix of the 8,192 image-code token names in vocabulary_map ("IMGIMGBAZ", ...). */

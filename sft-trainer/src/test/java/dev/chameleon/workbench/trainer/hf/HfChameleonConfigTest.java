@@ -72,8 +72,14 @@ class HfChameleonConfigTest {
                 false, 0.0, 1e-5, false));
     }
 
+    /**
+     * A config.json in the 7B release's shape: the model sizes of our chameleon-7b preset and the token ids of
+     * docs/chameleon.md (image code c is IMGIMG + its digits as letters A-J + Z at id c + 4; end-image 8196,
+     * begin-image 8197, end-of-turn 8710, the {@code <image>} placeholder 8711), with an excerpt of the
+     * vocabulary map (nine image codes from 0 to 8191), not the released file itself.
+     */
     @Test
-    void published7bConfigMapsOntoOurChameleon7bPreset() throws IOException {
+    void aConfigShapedLikeThe7bReleaseMapsOntoOurChameleon7bPreset() throws IOException {
         HfChameleonConfig c = HfChameleonConfig.read(fixture("chameleon-7b"));
         ModelConfig m = c.toModelConfig();
 
@@ -93,7 +99,7 @@ class HfChameleonConfigTest {
         ModelConfig preset = ConfigLoader.preset("models", "chameleon-7b", ModelConfig.class);
         assertThat(m).isEqualTo(withDropout(preset, 0.0));
         assertThat(c.imageTokenId()).isEqualTo(OptionalInt.of(8711));
-        assertThat(c.imageTokenRange()).hasValue(new HfChameleonConfig.ImageTokenRange(4, 8188, 9));
+        assertThat(c.imageTokenRange()).hasValue(new HfChameleonConfig.ImageTokenRange(4, 8195, 9));
         assertThat(c.imageTokenRange().get().contiguous()).isFalse();
         assertThat(c.unsupported()).isEmpty();
     }
