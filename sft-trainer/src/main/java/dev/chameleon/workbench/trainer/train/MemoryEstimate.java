@@ -116,8 +116,13 @@ public record MemoryEstimate(long weights, long gradients, long optimizer, long 
 
     /** One line in GiB, logits counted with the activations: "about 13.4 GiB: weights 3.2, gradients 3.2, ...". */
     public String describe() {
-        return String.format(Locale.ROOT, "about %s GiB: weights %s, gradients %s, optimizer %s, activations %s",
-                gib(total()), gib(weights), gib(gradients), gib(optimizer), gib(activations + logits));
+        return "about " + gib(total()) + " GiB: " + parts();
+    }
+
+    /** The parts in GiB, logits counted with the activations: "weights 3.2, gradients 3.2, optimizer 6.4, ...". */
+    public String parts() {
+        return String.format(Locale.ROOT, "weights %s, gradients %s, optimizer %s, activations %s",
+                gib(weights), gib(gradients), gib(optimizer), gib(activations + logits));
     }
 
     /** {@code bytes} in GiB with one decimal (two under 0.1, so that small models do not read as 0.0). */

@@ -10,7 +10,9 @@
  * ({@link dev.chameleon.workbench.trainer.checkpoint.Checkpoint}) and their provenance
  * ({@link dev.chameleon.workbench.trainer.train.Provenance}). Devices and data parallelism
  * ({@link dev.chameleon.workbench.trainer.train.Devices}, {@link dev.chameleon.workbench.trainer.train.DataParallel})
- * split each micro-batch across the devices the config names and sum the gradients onto the first.
+ * split each micro-batch across the devices the config names and sum the gradients onto the first. Before a run,
+ * {@link dev.chameleon.workbench.trainer.train.MemoryEstimate} says from the shapes alone how much memory a step
+ * needs (weights, gradients, optimizer state, activations, logits).
  *
  * <p>Why our own AdamW: DJL's optimizer decays every parameter and keeps its state where a checkpoint cannot reach
  * it; with the moments saved, a resumed run repeats the uninterrupted run's losses (tested within 1e-6 on CPU).

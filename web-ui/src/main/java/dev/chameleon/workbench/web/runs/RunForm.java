@@ -25,7 +25,8 @@ import java.util.function.Consumer;
 
 /**
  * The Runs view's launch form: dataset, run preset (which fills the rest), model size, steps, learning rate,
- * sequence length and the data mix. A setting that cannot train is shown beside its field.
+ * sequence length and the data mix. A setting that cannot train is shown beside its field; under the form, the
+ * memory the run needs and whether this machine has it.
  */
 final class RunForm extends VerticalLayout {
 
@@ -43,6 +44,7 @@ final class RunForm extends VerticalLayout {
     private final Paragraph formError = new Paragraph();
     private final Button launch = new Button("Launch run");
     private final Span tokenizerNote = new Span();
+    private final Span memoryNote = new Span();
 
 
     RunForm(RunService service, Consumer<RunInfo> launched) {
@@ -61,6 +63,12 @@ final class RunForm extends VerticalLayout {
         lr.setHelperText("e.g. 1e-3; min_lr scales with it");
         seqLen.setId("run-seq-len");
         seqLen.setHelperText("tokens per packed window");
+        memoryNote.setId("run-memory");
+        memoryNote.getStyle().set("color", "var(--lumo-secondary-text-color)")
+                .set("font-size", "var(--lumo-font-size-s)");
+        model.addValueChangeListener(e -> renderMemoryNote());
+        seqLen.addValueChangeListener(e -> renderMemoryNote());
+        preset.addValueChangeListener(e -> renderMemoryNote());
         preset.addValueChangeListener(e -> {
             if (e.getValue() == null) {
                 return;
@@ -115,7 +123,8 @@ final class RunForm extends VerticalLayout {
                 .set("font-size", "var(--lumo-font-size-s)");
         HorizontalLayout launchRow = new HorizontalLayout(launch, tokenizerNote);
         launchRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        add(row1, row2, mixTitle, weights, mixError, formError, launchRow);
+        add(row1, row2, mixTitle, weights, mixError, formError, launchRow, memoryNote);
+        renderMemoryNote();
         setPadding(false);
         setSpacing(false);
     }
@@ -206,6 +215,11 @@ final class RunForm extends VerticalLayout {
         mixError.setText("");
         formError.setText("");
         formError.setVisible(false);
+    }
+
+    /** The memory the chosen preset, model size and sequence length need, and whether this machine has it. */
+    private void renderMemoryNote() {
+        memoryNote.setText(service.memoryNote(preset.getValue(), model.getValue(), seqLen.getValue()));
     }
 
     /** Says when the next run trains the workspace's tokenizers first, and with what. */

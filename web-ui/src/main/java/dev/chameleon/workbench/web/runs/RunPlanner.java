@@ -7,6 +7,7 @@ import dev.chameleon.workbench.trainer.config.ConfigLoader;
 import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
+import dev.chameleon.workbench.trainer.train.MemoryEstimate;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -60,6 +61,17 @@ final class RunPlanner {
     RunRequest defaults(String dataset, String presetName) {
         TrainConfig p = preset(presetName);
         return new RunRequest(dataset, presetName, p.model(), p.steps(), p.lr(), p.seqLen(), p.mix());
+    }
+
+    /**
+     * The memory a step of this run needs: the model preset with the run preset's dropout, {@code seqLen} tokens
+     * per window and the run preset's micro-batch, full fine-tuning in fp32. The vocabulary is the model preset's,
+     * which the workspace's tokenizer may later narrow, so the estimate errs high.
+     */
+    MemoryEstimate memory(String presetName, String modelName, int seqLen) {
+        TrainConfig p = preset(presetName);
+        ModelConfig m = p.withTraining(ConfigLoader.preset("models", modelName, ModelConfig.class));
+        return MemoryEstimate.fullFineTuning(m, seqLen, p.batchSize());
     }
 
     /** Checks a request without launching it; throws naming the form field and what to change. */

@@ -4,6 +4,7 @@ import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.snapshot.Snapshot;
 import dev.chameleon.workbench.trainer.config.TokenizerRecipe;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
+import dev.chameleon.workbench.trainer.train.MemoryEstimate;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,6 +122,34 @@ public class RunService implements AutoCloseable {
     /** The form's starting values: the preset's model, steps, lr, seq_len and mix, for {@code dataset}. */
     public RunRequest defaults(String dataset, String presetName) {
         return planner.defaults(dataset, presetName);
+    }
+
+    /**
+     * One line on the memory a run would need and whether this machine has it, e.g. "Memory needed: about 1.2 GiB
+     * (weights 0.1, ...); this machine has 23 GiB: fits"; empty while the preset, model or sequence length is
+     * missing, and the reason when a preset cannot be read. The machine is the JVM's view of physical memory.
+     */
+    public String memoryNote(String presetName, String model, Integer seqLen) {
+        if (presetName == null || model == null || seqLen == null || seqLen <= 0) {
+            return "";
+        }
+        MemoryEstimate e;
+        try {
+            e = planner.memory(presetName, model, seqLen);
+        } catch (RuntimeException ex) {
+            return "Memory needed: unknown (" + ex.getMessage() + ")";
+        }
+        long machine = machineMemory();
+        String line = "Memory needed: about " + MemoryEstimate.gib(e.total()) + " GiB (" + e.parts()
+                + "); this machine has " + Math.round(machine / (1024.0 * 1024 * 1024)) + " GiB: ";
+        return line + (e.fitsIn(machine) ? "fits"
+                : "does not fit: lower the sequence length, use a smaller model, or (later) LoRA");
+    }
+
+    /** Physical memory as the JVM sees it, in bytes. */
+    static long machineMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
     }
 
     /** The tokenizer preset new workspaces get their tokenizers from. */

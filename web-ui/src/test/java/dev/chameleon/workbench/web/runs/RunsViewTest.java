@@ -114,6 +114,26 @@ class RunsViewTest extends KaribuTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theMemoryLineFollowsTheSequenceLengthAndSaysWhenAModelDoesNotFit() {
+        UI.getCurrent().navigate(RunsView.class);
+        Span memory = field(Span.class, "run-memory");
+        field(ComboBox.class, "run-model").setValue("tiny");
+        field(IntegerField.class, "run-seq-len").setValue(64);
+        String shortWindows = memory.getText();
+        assertThat(shortWindows).startsWith("Memory needed: about ")
+                .contains("(weights ", "gradients ", "optimizer ", "activations ")
+                .contains("this machine has ").endsWith(": fits");
+
+        field(IntegerField.class, "run-seq-len").setValue(256);
+        assertThat(memory.getText()).startsWith("Memory needed: about ").isNotEqualTo(shortWindows);
+
+        field(ComboBox.class, "run-model").setValue("chameleon-34b");
+        assertThat(memory.getText())
+                .contains("does not fit: lower the sequence length, use a smaller model, or (later) LoRA");
+    }
+
+    @Test
     void aWorkspaceWithoutTokenizersIsToldTheFirstRunTrainsThem() throws Exception {
         Files.delete(service.textTokenizer());
         UI.getCurrent().navigate(RunsView.class);
