@@ -195,13 +195,13 @@ class HostileInputTest {
     @Test
     void imageDirsWidenWhereImagesMayComeFrom() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        Path shared = dir.resolve("shared");
-        Path img = Fixtures.write(shared, "ok.png", Fixtures.png(Color.WHITE));
-        Path file = Fixtures.write(data, "chat.jsonl", lines(visual("../shared/ok.png"),
+        Path pictures = dir.resolve("pictures");
+        Path img = Fixtures.write(pictures, "ok.png", Fixtures.png(Color.WHITE));
+        Path file = Fixtures.write(data, "chat.jsonl", lines(visual("../pictures/ok.png"),
                 visual(img.toAbsolutePath().toString())));
 
         Fixtures.Collector c = Fixtures.read(Fixtures.reader(Fixtures.store(dir),
-                ImportOptions.defaults().withImageDirs(List.of(shared))), file);
+                ImportOptions.defaults().withImageDirs(List.of(pictures))), file);
 
         assertThat(c.problems).isEmpty();
         assertThat(c.examples).hasSize(2);
