@@ -67,7 +67,8 @@ public record CheckpointInfo(String run, long step, Path dir, Instant written) {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    private static Instant written(Path dir) {
+    /** When the checkpoint folder {@code dir} was written: its model file's time, the folder's while it has none. */
+    public static Instant written(Path dir) {
         try {
             Path model = dir.resolve(Checkpoint.MODEL);
             FileTime t = Files.getLastModifiedTime(Files.exists(model) ? model : dir);

@@ -1,19 +1,9 @@
 package dev.chameleon.workbench.trainer.hf;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -82,11 +72,6 @@ public record HfChameleonConfig(
     /** Prefix of the 8,192 image-code token names in vocabulary_map ("IMGIMGBAZ", ...). */
     static final String IMAGE_TOKEN_PREFIX = "IMGIMG";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     /** Copies the map so that the record stays immutable. */
     public HfChameleonConfig {
         vocabularyMap = Map.copyOf(vocabularyMap);
@@ -137,26 +122,12 @@ public record HfChameleonConfig(
     }
 
     static HfChameleonConfig parse(byte[] bytes, Path file) throws InvalidHfConfigException {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidHfConfigException(file, "", "is not valid UTF-8: save it as UTF-8 JSON");
-        }
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InvalidHfConfigException(file, "", "is not valid JSON" + where + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidHfConfigException(file, "", "must be a JSON object {...}, found "
-                    + (root == null || root.isMissingNode() ? "nothing" : JsonFields.describe(root)));
+            root = StrictJson.parseObject(bytes);
+        } catch (StrictJson.Invalid e) {
+            String fix = e.getMessage().contains("UTF-8") ? ": save it as UTF-8 JSON" : "";
+            throw new InvalidHfConfigException(file, "", e.getMessage() + fix);
         }
         return fromJson(new JsonFields(root, file, ""));
     }
@@ -250,7 +221,7 @@ public record HfChameleonConfig(
     private static VqConfig vqConfig(JsonFields root) throws InvalidHfConfigException {
         JsonFields v = root.object("vq_config");
         if (v == null) {
-            v = new JsonFields(MAPPER.createObjectNode(), root.file(), "vq_config.");
+            v = new JsonFields(StrictJson.MAPPER.createObjectNode(), root.file(), "vq_config.");
         }
         List<Integer> multiplier = v.integers("channel_multiplier", List.of(1, 1, 2, 2, 4), 1);
         if (multiplier.isEmpty()) {

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -88,21 +86,11 @@ public class CheckpointService {
                 && parent.getFileName().toString().equals(Checkpoint.FOLDER) && parent.getParent() != null
                 && parent.getParent().getFileName() != null;
         String label = inRun ? parent.getParent().getFileName() + " @ step " + step + " (" + dir + ")" : dir.toString();
-        return new CheckpointChoice(label, dir, step, written(dir));
+        return new CheckpointChoice(label, dir, step, CheckpointInfo.written(dir));
     }
 
     /** The workspace folder checkpoints are found under. */
     public Path root() {
         return root;
-    }
-
-    private static Instant written(Path dir) {
-        try {
-            Path model = dir.resolve(Checkpoint.MODEL);
-            FileTime t = Files.getLastModifiedTime(Files.exists(model) ? model : dir);
-            return t.toInstant();
-        } catch (IOException e) {
-            return Instant.EPOCH;
-        }
     }
 }

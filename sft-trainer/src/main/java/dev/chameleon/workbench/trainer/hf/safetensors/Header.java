@@ -3,6 +3,7 @@ package dev.chameleon.workbench.trainer.hf.safetensors;
 import static dev.chameleon.workbench.trainer.hf.safetensors.InvalidSafetensorsException.tensorPart;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chameleon.workbench.trainer.hf.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,7 +58,7 @@ record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {
             throw new InvalidSafetensorsException(file, "header", "must begin with '{'");
         }
         long dataStart = 8 + n;
-        return parse(file, StrictJson.parseObject(bytes, file, "header"), dataStart, size - dataStart);
+        return parse(file, Header.json(bytes, file, "header"), dataStart, size - dataStart);
     }
 
     private static Header parse(Path file, JsonNode root, long dataStart, long bufferLength)
@@ -185,6 +186,15 @@ record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata) {
                 throw new IOException("unexpected end of file at byte " + position);
             }
             position += read;
+        }
+    }
+
+    /** The JSON object in {@code bytes}, refused with the file and the part it was read for. */
+    static JsonNode json(byte[] bytes, Path file, String part) throws InvalidSafetensorsException {
+        try {
+            return StrictJson.parseObject(bytes);
+        } catch (StrictJson.Invalid e) {
+            throw new InvalidSafetensorsException(file, part, e.getMessage());
         }
     }
 }

@@ -84,7 +84,7 @@ public final class ShardedSafetensors implements Closeable {
             throw new InvalidSafetensorsException(index, "index", "has " + size + " bytes, more than the "
                     + Header.MAX_HEADER_BYTES + " an index may have");
         }
-        JsonNode root = StrictJson.parseObject(Files.readAllBytes(index), index, "index");
+        JsonNode root = Header.json(Files.readAllBytes(index), index, "index");
         JsonNode map = root.get("weight_map");
         if (map == null || !map.isObject() || map.isEmpty()) {
             throw new InvalidSafetensorsException(index, "weight_map", "must be a non-empty object from tensor "

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.hf.safetensors;
+package dev.chameleon.workbench.trainer.hf;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,16 +11,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
- * Parses the JSON of a safetensors header or a shard index from an untrusted file: strict UTF-8, one value with
- * nothing after it, no key twice in any object. A failure becomes an {@link InvalidSafetensorsException} that
- * names the file, the part and the line and column.
+ * Parses JSON from an untrusted file (a checkpoint's config.json, a safetensors header, a shard index): strict
+ * UTF-8, one value with nothing after it, no key twice in any object. A failure is an {@link Invalid} whose message
+ * says what is wrong (with line and column); the caller adds the file and the part it was reading.
  */
-final class StrictJson {
+public final class StrictJson {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The mapper behind {@link #parseObject}, for building and writing JSON of the same files. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -28,8 +28,17 @@ final class StrictJson {
     private StrictJson() {
     }
 
+    /** Why some bytes are not one strict JSON object. */
+    public static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
     /** The top-level JSON object in {@code bytes}; anything else (an array, a number, bad UTF-8) is refused. */
-    static JsonNode parseObject(byte[] bytes, Path file, String part) throws InvalidSafetensorsException {
+    public static JsonNode parseObject(byte[] bytes) throws Invalid {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -37,7 +46,7 @@ final class StrictJson {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new InvalidSafetensorsException(file, part, "is not valid UTF-8");
+            throw new Invalid("is not valid UTF-8");
         }
         JsonNode node;
         try {
@@ -45,17 +54,17 @@ final class StrictJson {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InvalidSafetensorsException(file, part, "is not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw new Invalid("is not valid JSON" + where + ": " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new InvalidSafetensorsException(file, part, "must be a JSON object {...}, found "
-                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase()));
+            throw new Invalid("must be a JSON object {...}, found "
+                    + (node == null || node.isMissingNode() ? "nothing" : JsonFields.describe(node)));
         }
         return node;
     }
 
     /** A JSON number that is a whole number from 0 to Long.MAX_VALUE, or -1 when it is anything else. */
-    static long nonNegativeLong(JsonNode n) {
+    public static long nonNegativeLong(JsonNode n) {
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
             return -1;
         }
