@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Keeps the fast tiers fast: a test class tagged {@code unit} or {@code view} that loads the PyTorch native library
  * fails and says to tag it {@code engine}. Registered for every test class through the service file and
- * {@code junit-platform.properties}; it reads the process's memory map, so it sees the library however it was loaded.
+ * {@code junit-platform.properties} (web-ui's tests get both through this module's test jar); it reads the process's
+ * memory map, so it sees the library however it was loaded.
  */
 public final class NativeTierGuard implements BeforeAllCallback, AfterAllCallback {
 
