@@ -61,6 +61,7 @@ class ArchitectureTest {
         // Main classes of every module on the test classpath (the other modules arrive as jars or folders).
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")) // sft-trainer's test support
                 .importPackages("dev.chameleon.workbench");
     }
 
