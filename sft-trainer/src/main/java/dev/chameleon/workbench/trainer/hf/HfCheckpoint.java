@@ -214,13 +214,14 @@ public final class HfCheckpoint implements Closeable {
     /**
      * Writes {@code model} to {@code out} in the Hugging Face layout: config.json (with {@code vocabulary_map} from
      * the tokenizer's token names and {@code extraConfig} entries, e.g. the image tokenizer's {@code vq_config}),
-     * safetensors shards of {@code dtype}, and a copy of {@code tokenizerJson} when given. {@code out} must not exist
-     * or be empty; the folder appears whole or not at all.
+     * safetensors shards of {@code dtype}, and copies of {@code files} (name in the folder to source file: the
+     * text tokenizer as {@link #TOKENIZER}, our image tokenizer, ...). {@code out} must not exist or be empty; the
+     * folder appears whole or not at all.
      *
      * @param extraTensors more tensors to store beside the language model (the image tokenizer's
      *                     {@code model.vqmodel.*}), name to (shape, values); may be empty
      */
-    public static void write(ChameleonModel model, TextTokenizer tokenizer, Path tokenizerJson, Path out, Dtype dtype,
+    public static void write(ChameleonModel model, TextTokenizer tokenizer, Map<String, Path> files, Path out, Dtype dtype,
             long maxShardBytes, Map<String, Object> extraConfig, Map<String, Pair<long[], float[]>> extraTensors)
             throws IOException {
         ModelConfig c = model.config();
@@ -268,8 +269,8 @@ public final class HfCheckpoint implements Closeable {
             Map<String, Object> json = configJson(c, tokenizer, dtype);
             json.putAll(extraConfig);
             Files.write(tmp.resolve(CONFIG), JSON.writeValueAsBytes(json));
-            if (tokenizerJson != null) {
-                Files.copy(tokenizerJson, tmp.resolve(TOKENIZER));
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                Files.copy(f.getValue(), tmp.resolve(f.getKey()));
             }
             if (Files.exists(out)) {
                 Files.delete(out);

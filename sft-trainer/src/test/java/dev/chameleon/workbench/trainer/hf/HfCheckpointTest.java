@@ -95,7 +95,7 @@ class HfCheckpointTest {
             ModelConfig c = config(swin);
             ChameleonModel original = randomModel(m, c, 7);
             Path out = tmp.resolve("hf-" + swin);
-            HfCheckpoint.write(original, tokenizer(), null, out, Dtype.F32, HfCheckpoint.DEFAULT_SHARD_BYTES,
+            HfCheckpoint.write(original, tokenizer(), Map.of(), out, Dtype.F32, HfCheckpoint.DEFAULT_SHARD_BYTES,
                     Map.of(), Map.of());
 
             assertThat(out.resolve("model.safetensors")).isRegularFile();
@@ -150,7 +150,7 @@ class HfCheckpointTest {
             ModelConfig c = config(false);
             ChameleonModel original = randomModel(m, c, 11);
             Path sharded = tmp.resolve("sharded");
-            HfCheckpoint.write(original, tokenizer(), null, sharded, Dtype.F32, 8_000, Map.of(), Map.of());
+            HfCheckpoint.write(original, tokenizer(), Map.of(), sharded, Dtype.F32, 8_000, Map.of(), Map.of());
             try (Stream<Path> s = Files.list(sharded)) {
                 assertThat(s.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
                         .count()).isGreaterThan(3);
@@ -163,7 +163,7 @@ class HfCheckpointTest {
             }
 
             Path bf16 = tmp.resolve("bf16");
-            HfCheckpoint.write(original, tokenizer(), null, bf16, Dtype.BF16, HfCheckpoint.DEFAULT_SHARD_BYTES,
+            HfCheckpoint.write(original, tokenizer(), Map.of(), bf16, Dtype.BF16, HfCheckpoint.DEFAULT_SHARD_BYTES,
                     Map.of(), Map.of());
             assertThat(Files.size(bf16.resolve("model.safetensors")))
                     .isLessThan(Files.size(tmp.resolve("sharded").resolve("model-00001-of-"
@@ -194,7 +194,7 @@ class HfCheckpointTest {
             ModelConfig c = config(false);
             ChameleonModel original = randomModel(m, c, 3);
             Path good = tmp.resolve("good");
-            HfCheckpoint.write(original, tokenizer(), null, good, Dtype.F32, HfCheckpoint.DEFAULT_SHARD_BYTES,
+            HfCheckpoint.write(original, tokenizer(), Map.of(), good, Dtype.F32, HfCheckpoint.DEFAULT_SHARD_BYTES,
                     Map.of(), Map.of());
 
             // Rewrite the weights without one tensor, with one reshaped, and with one unknown bias.
@@ -226,7 +226,7 @@ class HfCheckpointTest {
             assertThatThrownBy(() -> HfCheckpoint.open(noWeights)).isInstanceOf(InvalidHfCheckpointException.class)
                     .hasMessageContaining("holds no weights");
 
-            assertThatThrownBy(() -> HfCheckpoint.write(original, tokenizer(), null, good, Dtype.F32,
+            assertThatThrownBy(() -> HfCheckpoint.write(original, tokenizer(), Map.of(), good, Dtype.F32,
                     HfCheckpoint.DEFAULT_SHARD_BYTES, Map.of(), Map.of()))
                     .hasMessageContaining("already exists and is not empty");
         }
