@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
         description = "Curate mixed-modal SFT data for Chameleon-style models.",
         subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, SearchCommand.class,
                 StatsCommand.class, SnapshotCommand.class, TrainCommand.class,
-                TrainerCommand.class, RunCommand.class, DemoCommand.class, ReviewCommand.class})
+                TrainerCommand.class, RunCommand.class, DemoCommand.class, ReviewCommand.class,
+                CheckpointsCommand.class})
 public final class WorkbenchCommand implements Callable<Integer> {
 
     @Option(names = "--workspace", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",

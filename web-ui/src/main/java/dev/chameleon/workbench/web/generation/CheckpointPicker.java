@@ -6,10 +6,12 @@ import com.vaadin.flow.component.combobox.ComboBox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 /**
- * Picks a checkpoint: the workspace's runs' checkpoints, newest first, or a folder path typed or pasted in.
+ * Picks a checkpoint: the workspace's runs' checkpoints, newest first, the imported ones after them, or a folder
+ * path typed or pasted in.
  * Picking one loads it in the background, so a generation starts at once; a load that fails marks the field
  * with the engine's message (e.g. a missing tokenizer and where to put it).
  */
@@ -28,7 +30,7 @@ public class CheckpointPicker extends ComboBox<CheckpointChoice> {
         setWidth("28em");
         setAllowCustomValue(true);
         setItemLabelGenerator(CheckpointChoice::label);
-        setPlaceholder("A run's checkpoint, or paste a folder path");
+        setPlaceholder("A run's or an imported checkpoint, or paste a folder path");
         addCustomValueSetListener(e -> useTyped(e.getDetail()));
         addValueChangeListener(e -> {
             // Refreshing the items clears and restores the value: that is not a new pick.
@@ -38,14 +40,25 @@ public class CheckpointPicker extends ComboBox<CheckpointChoice> {
         });
         refresh();
         if (getValue() == null) {
+            // The newest trained checkpoint is picked (and so loaded) at once; an imported one, many GB, only when
+            // the user picks it.
             List<CheckpointChoice> all = checkpoints.list();
-            if (all.isEmpty()) {
-                setHelperText("No checkpoints in this workspace yet: train a run (Runs), or paste the path of a "
-                        + "checkpoint folder (RUN/checkpoints/step-N)");
+            Optional<CheckpointChoice> trained = all.stream().filter(c -> !c.imported()).findFirst();
+            if (trained.isPresent()) {
+                setValue(trained.get());
+            } else if (all.isEmpty()) {
+                setHelperText("No checkpoints in this workspace yet: train a run (Runs), add a released checkpoint "
+                        + "folder, or paste the path of a checkpoint folder (RUN/checkpoints/step-N)");
             } else {
-                setValue(all.get(0));
+                setHelperText("Pick an imported checkpoint (loading a large one takes a while), or train a run");
             }
         }
+    }
+
+    /** Lists the checkpoints again and picks {@code c} (one just registered), which loads it. */
+    public void pick(CheckpointChoice c) {
+        refresh();
+        setValue(c);
     }
 
     /** Lists the checkpoints again (a run may have written new ones), keeping the selection. */

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.web.playground;
 
+import dev.chameleon.workbench.web.generation.AddCheckpointFolder;
 import dev.chameleon.workbench.web.generation.AnswerModes;
 import dev.chameleon.workbench.web.generation.AnswerPanel;
 import dev.chameleon.workbench.web.generation.CheckpointChoice;
@@ -82,7 +83,8 @@ public class PlaygroundView extends VerticalLayout {
 
         HorizontalLayout top = new HorizontalLayout(checkpoint, mode);
         top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        add(new H2("Playground"), top, prompt, image, sampling, new HorizontalLayout(generate, stop), answer);
+        AddCheckpointFolder addFolder = new AddCheckpointFolder(checkpoints, checkpoint::pick);
+        add(new H2("Playground"), top, addFolder, prompt, image, sampling, new HorizontalLayout(generate, stop), answer);
         setMaxWidth("70em");
     }
 

@@ -48,4 +48,30 @@ class CheckpointServiceTest {
         assertThatThrownBy(() -> service.resolve(" ")).hasMessageContaining("type the path");
         assertThat(listed).exists();
     }
+
+    @Test
+    void importedCheckpointsAreListedAfterTheTrainedOnesAndATypedHfFolderIsChecked() throws Exception {
+        CheckpointService service = new CheckpointService(root);
+        Path trained = Checkpoints.write(root, "run", 8, 0);
+        Path hf = HfFolder.write(root.resolve("models/chameleon-tiny"), 2);
+
+        CheckpointChoice added = service.register("models/chameleon-tiny", "tiny-hf");
+
+        assertThat(added.imported()).isTrue();
+        assertThat(added.dir()).isEqualTo(hf);
+        assertThat(service.list()).extracting(CheckpointChoice::dir).containsExactly(trained, hf);
+        assertThat(service.list().get(1).label()).startsWith("imported · tiny-hf (").endsWith(", 2 layers)");
+        assertThat(service.list().get(0).imported()).isFalse();
+        assertThat(service.resolve(hf.toString())).isEqualTo(service.list().get(1));
+
+        Path loose = HfFolder.write(root.resolve("models/unregistered"), 1);
+        CheckpointChoice typed = service.resolve(loose.toString());
+        assertThat(typed.imported()).isTrue();
+        assertThat(typed.label()).startsWith(loose + " (").endsWith(", 1 layers)");
+        assertThat(service.list()).hasSize(2);
+
+        Path broken = HfFolder.write(root.resolve("models/broken"), 2, 1, "");
+        assertThatThrownBy(() -> service.resolve(broken.toString())).hasMessageContaining("the weights lack");
+        assertThatThrownBy(() -> service.register(" ", null)).hasMessageContaining("Hugging Face layout");
+    }
 }
