@@ -106,13 +106,17 @@ public final class ImportedCheckpoints {
 
         /** "7.0B, 32 layers". */
         public String shortText() {
-            return size(parameters) + ", " + layers + " layers";
+            return size(parameters) + ", " + layersText();
         }
 
         /** "7.0B parameters, 32 layers, hidden 4096, 32 heads, vocabulary 65536, swin_norm false". */
         public String longText() {
-            return size(parameters) + " parameters, " + layers + " layers, hidden " + hidden + ", " + heads
+            return size(parameters) + " parameters, " + layersText() + ", hidden " + hidden + ", " + heads
                     + " heads, vocabulary " + vocab + ", swin_norm " + swinNorm;
+        }
+
+        private String layersText() {
+            return layers + (layers == 1 ? " layer" : " layers");
         }
 
         /** 7043551232 -> "7.0B", 34600000 -> "34.6M". */

@@ -12,7 +12,7 @@ public final class InvalidRunException extends IllegalArgumentException {
      * One rejected setting.
      *
      * @param field   {@code dataset}, {@code preset}, {@code model}, {@code steps}, {@code lr}, {@code seq_len},
-     *                {@code mix}, or {@code mix.CATEGORY} for one category's weight
+     *                {@code init_from}, {@code mix}, or {@code mix.CATEGORY} for one category's weight
      * @param message what is wrong and how to fix it
      */
     public record FieldError(String field, String message) {

@@ -13,7 +13,9 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.select.Select;
 import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,20 +24,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The Runs view's launch form: dataset, run preset (which fills the rest), model size, steps, learning rate,
- * sequence length and the data mix. A setting that cannot train is shown beside its field; under the form, the
+ * The Runs view's launch form: dataset, run preset (which fills the rest), model size, where the weights start from
+ * (a random initialisation, or a checkpoint trained here or imported), steps, learning rate, sequence length and the
+ * data mix. A setting that cannot train is shown beside its field; under the form, the
  * memory the run needs and whether this machine has it.
  */
 final class RunForm extends VerticalLayout {
 
+    private static final String RANDOM = "Random initialisation";
+
     private final RunService service;
+    private final Supplier<List<CheckpointChoice>> checkpoints;
     private final Consumer<RunInfo> launched;
 
     private final ComboBox<String> dataset = new ComboBox<>("Dataset");
     private final ComboBox<String> preset = new ComboBox<>("Run preset");
     private final ComboBox<String> model = new ComboBox<>("Model size");
+    private final Select<CheckpointChoice> startFrom = new Select<>();
     private final IntegerField steps = new IntegerField("Steps");
     private final TextField lr = new TextField("Learning rate");
     private final IntegerField seqLen = new IntegerField("Sequence length");
@@ -47,8 +55,10 @@ final class RunForm extends VerticalLayout {
     private final Span memoryNote = new Span();
 
 
-    RunForm(RunService service, Consumer<RunInfo> launched) {
+    /** @param checkpoints the checkpoints a run may start from: trained ones and imported ones */
+    RunForm(RunService service, Supplier<List<CheckpointChoice>> checkpoints, Consumer<RunInfo> launched) {
         this.service = service;
+        this.checkpoints = checkpoints;
         this.launched = launched;
         dataset.setId("run-dataset");
         dataset.setItems(service.datasets());
@@ -57,6 +67,15 @@ final class RunForm extends VerticalLayout {
         preset.setHelperText("configs/recipes: batch, optimizer and schedule come from here");
         model.setId("run-model");
         model.setItems(service.models());
+        startFrom.setId("run-init-from");
+        startFrom.setLabel("Start from");
+        startFrom.setWidth("28em");
+        startFrom.setEmptySelectionAllowed(true);
+        startFrom.setEmptySelectionCaption(RANDOM);
+        startFrom.setItemLabelGenerator(c -> c == null ? RANDOM : c.label());
+        startFrom.setHelperText("A checkpoint trained here or an imported one (Playground: Add checkpoint folder…)"
+                + " becomes the run config's init_from");
+        refreshStartFrom();
         steps.setId("run-steps");
         steps.setStepButtonsVisible(true);
         lr.setId("run-lr");
@@ -113,7 +132,7 @@ final class RunForm extends VerticalLayout {
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         launch.addClickListener(e -> launch());
 
-        HorizontalLayout row1 = new HorizontalLayout(dataset, preset, model);
+        HorizontalLayout row1 = new HorizontalLayout(dataset, preset, model, startFrom);
         HorizontalLayout row2 = new HorizontalLayout(steps, lr, seqLen);
         row1.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         row2.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
@@ -157,8 +176,9 @@ final class RunForm extends VerticalLayout {
         }
         Map<String, Double> weights = new LinkedHashMap<>();
         mix.forEach((c, f) -> weights.put(c.wireName(), f.getValue() == null ? 0.0 : f.getValue()));
+        CheckpointChoice from = startFrom.getValue();
         return new RunRequest(dataset.getValue(), preset.getValue(), model.getValue(), steps.getValue(), rate,
-                seqLen.getValue(), weights);
+                seqLen.getValue(), weights, from == null ? "" : from.dir().toString());
     }
 
     private void launch() {
@@ -184,6 +204,7 @@ final class RunForm extends VerticalLayout {
                 case "steps" -> steps;
                 case "lr" -> lr;
                 case "seq_len" -> seqLen;
+                case "init_from" -> startFrom;
                 default -> f.startsWith("mix.") ? mixField(f.substring(4)) : null;
             };
             if (target != null) {
@@ -209,12 +230,29 @@ final class RunForm extends VerticalLayout {
     }
 
     private void clearErrors() {
-        List<HasValidation> fields = new ArrayList<>(List.<HasValidation>of(dataset, preset, model, steps, lr, seqLen));
+        List<HasValidation> fields = new ArrayList<>(List.<HasValidation>of(dataset, preset, model, startFrom, steps, lr,
+                seqLen));
         fields.addAll(mix.values());
         fields.forEach(f -> f.setInvalid(false));
         mixError.setText("");
         formError.setText("");
         formError.setVisible(false);
+    }
+
+    /** Lists the checkpoints a run may start from again (runs write new ones), keeping the choice while it is listed. */
+    void refreshStartFrom() {
+        CheckpointChoice current = startFrom.getValue();
+        List<CheckpointChoice> items;
+        try {
+            items = checkpoints.get();
+        } catch (RuntimeException e) {
+            items = List.of();
+            startFrom.setErrorMessage("The checkpoints cannot be listed: " + e.getMessage());
+            startFrom.setInvalid(true);
+        }
+        startFrom.setItems(items);
+        startFrom.setValue(current == null ? null
+                : items.stream().filter(c -> c.dir().equals(current.dir())).findFirst().orElse(null));
     }
 
     /** The memory the chosen preset, model size and sequence length need, and whether this machine has it. */

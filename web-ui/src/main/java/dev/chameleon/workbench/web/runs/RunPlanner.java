@@ -3,12 +3,14 @@ package dev.chameleon.workbench.web.runs;
 import dev.chameleon.workbench.curation.Curation;
 import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
 import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
 import dev.chameleon.workbench.trainer.train.MemoryEstimate;
 import dev.chameleon.workbench.trainer.train.TrainConfig;
+import dev.chameleon.workbench.web.generation.ImportedCheckpoints;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -60,7 +62,7 @@ final class RunPlanner {
 
     RunRequest defaults(String dataset, String presetName) {
         TrainConfig p = preset(presetName);
-        return new RunRequest(dataset, presetName, p.model(), p.steps(), p.lr(), p.seqLen(), p.mix());
+        return new RunRequest(dataset, presetName, p.model(), p.steps(), p.lr(), p.seqLen(), p.mix(), "");
     }
 
     /**
@@ -101,6 +103,7 @@ final class RunPlanner {
                     + String.join(", ", models()));
         }
         ConfigLoader.preset("models", r.model(), ModelConfig.class);
+        checkInitFrom(r);
         Path here = runsDir.toAbsolutePath();
         resolve(r, here, here, here, here);
         checkImagesFit(r);
@@ -134,10 +137,40 @@ final class RunPlanner {
     }
 
     /**
+     * Refuses a starting checkpoint that is not one: a folder trained here ({@code RUN/checkpoints/step-N}, holding
+     * model.bin) or one in the Hugging Face layout that {@link ImportedCheckpoints#inspect} accepts.
+     */
+    private static void checkInitFrom(RunRequest r) {
+        if (r.initFrom().isEmpty()) {
+            return;
+        }
+        Path dir = Path.of(r.initFrom());
+        if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
+            throw new InvalidRunException("init_from", r.initFrom() + " is not a checkpoint folder (it is gone, or the "
+                    + "path is not absolute); choose a checkpoint from the list, or Random initialisation");
+        }
+        if (Files.isRegularFile(dir.resolve(Checkpoint.MODEL))) {
+            return;
+        }
+        try {
+            ImportedCheckpoints.inspect(dir);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRunException("init_from", "Cannot start from " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * The run config a request resolves to: the preset with the request's overrides and these paths. The
      * schedule keeps its shape: min_lr scales with lr, and the warm-up with the steps.
+     *
+     * <p>A request that starts from a checkpoint is refused: the trainer's run config has no {@code init_from} key
+     * yet, and a run that silently started from random weights instead would look like a fine-tuning run.
      */
     TrainConfig resolve(RunRequest r, Path snapshot, Path textTokenizer, Path imageTokenizer, Path outDir) {
+        if (!r.initFrom().isEmpty()) {
+            throw new InvalidRunException("init_from", "Starting from a checkpoint needs the trainer's init_from "
+                    + "setting, which this build's trainer does not read yet; choose Random initialisation for now");
+        }
         TrainConfig p = preset(r.preset());
         double minLr = p.lr() > 0 && r.lr() > 0 && Double.isFinite(r.lr()) ? p.minLr() * (r.lr() / p.lr()) : 0;
         int warmup = r.steps() == p.steps() ? p.warmupSteps()

@@ -26,6 +26,7 @@ import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.train.StepMetrics;
 import dev.chameleon.workbench.web.MainLayout;
 import dev.chameleon.workbench.web.common.Links;
+import dev.chameleon.workbench.web.generation.CheckpointService;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,10 +71,10 @@ public class RunsView extends VerticalLayout {
     private boolean refreshing;
     private AutoCloseable subscription;
 
-    RunsView(RunService service) {
+    RunsView(RunService service, CheckpointService checkpoints) {
         this.service = service;
         setWidthFull();
-        this.form = new RunForm(service, run -> {
+        this.form = new RunForm(service, checkpoints::list, run -> {
             selectedId = run.id();
             refreshRuns();
         });
@@ -264,6 +265,7 @@ public class RunsView extends VerticalLayout {
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
+        form.refreshStartFrom();
         UI ui = event.getUI();
         subscription = service.subscribe(id -> {
             try {

@@ -50,7 +50,7 @@ class CheckpointsCliTest {
         CliTest.Run named = run("--workspace", ws.toString(), "checkpoints", "add", second.toString(), "--name",
                 "anole-mini");
         assertThat(named.exit()).as(named.err()).isZero();
-        assertThat(named.out()).startsWith("registered anole-mini: " + second).contains("1 layers, hidden 16");
+        assertThat(named.out()).startsWith("registered anole-mini: " + second).contains("1 layer, hidden 16");
 
         CliTest.Run list = run("--workspace", ws.toString(), "checkpoints", "list", "--json");
         assertThat(list.exit()).isZero();

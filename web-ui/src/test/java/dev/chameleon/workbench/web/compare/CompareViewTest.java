@@ -20,6 +20,7 @@ import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.Checkpoints;
 import dev.chameleon.workbench.web.generation.FakeEngine;
+import dev.chameleon.workbench.web.generation.HfFolder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -182,6 +183,24 @@ class CompareViewTest extends KaribuTest {
         compareAndWait();
         assertThat(byId(Span.class, "left-answer-status").getText()).isEqualTo("Generation failed: " + FakeEngine.FAILURE);
         assertThat(_find(Div.class, spec -> spec.withId("rating"))).as("nothing to rate").isEmpty();
+    }
+
+    @Test
+    void anImportedCheckpointCanBeComparedWithATrainedOne() throws Exception {
+        Path hf = HfFolder.write(workspace.resolve("models/anole-tiny"), 1);
+        new CheckpointService(workspace).register(hf.toString(), "anole-tiny");
+        view();
+        for (String side : new String[]{"left", "right"}) {
+            @SuppressWarnings("unchecked")
+            ComboBox<CheckpointChoice> picker = byId(ComboBox.class, side + "-checkpoint");
+            assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestionItems(picker))
+                    .extracting(CheckpointChoice::dir).containsExactly(b, a, hf);
+        }
+        pick("left", hf);
+        pick("right", b);
+        byId(TextArea.class, "prompt").setValue("Hi");
+        compareAndWait();
+        assertThat(engine.checkpoints).containsExactly(hf, b);
     }
 
     @Test

@@ -67,7 +67,7 @@ class CheckpointServiceTest {
         Path loose = HfFolder.write(root.resolve("models/unregistered"), 1);
         CheckpointChoice typed = service.resolve(loose.toString());
         assertThat(typed.imported()).isTrue();
-        assertThat(typed.label()).startsWith(loose + " (").endsWith(", 1 layers)");
+        assertThat(typed.label()).startsWith(loose + " (").endsWith(", 1 layer)");
         assertThat(service.list()).hasSize(2);
 
         Path broken = HfFolder.write(root.resolve("models/broken"), 2, 1, "");

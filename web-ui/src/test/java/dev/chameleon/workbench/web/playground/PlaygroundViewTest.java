@@ -4,6 +4,7 @@ import dev.chameleon.workbench.web.generation.CheckpointChoice;
 import dev.chameleon.workbench.web.generation.CheckpointService;
 import dev.chameleon.workbench.web.generation.Checkpoints;
 import dev.chameleon.workbench.web.generation.FakeEngine;
+import dev.chameleon.workbench.web.generation.HfFolder;
 import dev.chameleon.workbench.web.generation.Pictures;
 import dev.chameleon.workbench.web.generation.SettingsForm;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
@@ -16,6 +17,7 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import dev.chameleon.workbench.trainer.generate.Mode;
 import dev.chameleon.workbench.web.KaribuTest;
@@ -238,6 +240,77 @@ class PlaygroundViewTest extends KaribuTest {
         _click(byId(Button.class, "generate"));
         await("finished", () -> !engine.requests.isEmpty() && byId(Button.class, "generate").isEnabled());
         assertThat(engine.checkpoints).containsExactly(elsewhere);
+    }
+
+    @Test
+    void importedCheckpointsAreListedAfterTheTrainedOnesAndLoadOnlyWhenPicked() throws Exception {
+        Path hf = HfFolder.write(workspace.resolve("models/chameleon-tiny"), 2);
+        new CheckpointService(workspace).register(hf.toString(), "tiny-hf");
+        open();
+        @SuppressWarnings("unchecked")
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, "checkpoint");
+        assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestions(picker))
+                .hasSize(3).startsWith("run-b @ step 20", "run-a @ step 100");
+        assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestions(picker).get(2))
+                .matches("imported · tiny-hf \\(\\d+\\.\\dK, 2 layers\\)");
+        assertThat(picker.getValue().dir()).isEqualTo(newer);
+        await("newest loaded", () -> engine.loads.contains(newer));
+
+        CheckpointChoice imported = com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestionItems(picker).get(2);
+        picker.setValue(imported);
+        await("imported loaded", () -> engine.loads.contains(hf));
+    }
+
+    @Test
+    void aWorkspaceWithOnlyImportedCheckpointsLoadsNothingUntilOneIsPicked() throws Exception {
+        Path empty = workspace.resolve("only-imported");
+        HfFolder.write(empty.resolve("models/big"), 1);
+        new CheckpointService(empty).register("models/big", null);
+        UI.getCurrent().add(new PlaygroundView(engine, new CheckpointService(empty)));
+        @SuppressWarnings("unchecked")
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, "checkpoint");
+        assertThat(picker.getValue()).isNull();
+        assertThat(picker.getHelperText()).startsWith("Pick an imported checkpoint");
+        assertThat(com.github.mvysny.kaributesting.v10.ComboBoxKt.getSuggestions(picker))
+                .singleElement().asString().matches("imported · big \\(\\d+\\.\\dK, 1 layer\\)");
+        assertThat(engine.loads).isEmpty();
+    }
+
+    @Test
+    void addCheckpointFolderRegistersAFolderOrSaysWhyNot() throws Exception {
+        open();
+        @SuppressWarnings("unchecked")
+        ComboBox<CheckpointChoice> picker = byId(ComboBox.class, "checkpoint");
+        assertThat(byId(TextField.class, "add-checkpoint-path").getHelperText())
+                .contains("on the machine the workbench runs on").contains("not copied");
+        TextField path = byId(TextField.class, "add-checkpoint-path");
+        TextField name = byId(TextField.class, "add-checkpoint-name");
+        Button add = byId(Button.class, "add-checkpoint-button");
+
+        Path notHf = java.nio.file.Files.createDirectories(workspace.resolve("photos"));
+        path.setValue(notHf.toString());
+        _click(add);
+        assertThat(path.isInvalid()).isTrue();
+        assertThat(path.getErrorMessage()).startsWith(notHf + " has no config.json")
+                .doesNotContain("Exception");
+
+        Path hf = HfFolder.write(workspace.resolve("models/anole-tiny"), 1);
+        path.setValue(hf.toString());
+        name.setValue("bad name");
+        _click(add);
+        assertThat(path.isInvalid()).isFalse();
+        assertThat(name.isInvalid()).isTrue();
+        assertThat(name.getErrorMessage()).contains("'bad name' cannot name a checkpoint");
+
+        name.setValue("");
+        _click(add);
+        assertThat(path.isInvalid()).isFalse();
+        assertThat(name.isInvalid()).isFalse();
+        assertThat(path.getValue()).isEmpty();
+        assertThat(picker.getValue().label()).matches("imported · anole-tiny \\(\\d+\\.\\dK, 1 layer\\)");
+        assertThat(picker.getValue().dir()).isEqualTo(hf);
+        assertThat(new CheckpointService(workspace).imported().byName("anole-tiny")).isPresent();
+        await("the added checkpoint loads", () -> engine.loads.contains(hf));
     }
 
     @Test

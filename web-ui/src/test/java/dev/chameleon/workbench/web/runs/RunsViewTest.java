@@ -9,11 +9,16 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.web.KaribuTest;
+import dev.chameleon.workbench.web.TestData;
+import dev.chameleon.workbench.web.generation.CheckpointChoice;
+import dev.chameleon.workbench.web.generation.CheckpointService;
+import dev.chameleon.workbench.web.generation.HfFolder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +36,7 @@ import static com.github.mvysny.kaributesting.v10.ButtonKt._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Runs view over the shared test workspace's demo dataset. The trainer is a shell script standing in for
@@ -55,6 +61,9 @@ class RunsViewTest extends KaribuTest {
 
     @Autowired
     RunService service;
+
+    @Autowired
+    CheckpointService checkpoints;
 
     @BeforeEach
     void fakeTokenizers() throws Exception {
@@ -178,6 +187,43 @@ class RunsViewTest extends KaribuTest {
         assertThat(field(Span.class, "run-mix-error").getText()).contains("mix weights sum to 0");
 
         assertThat(service.runs()).hasSize(before);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void startFromListsImportedCheckpointsAndTheRequestCarriesInitFrom() throws Exception {
+        Path folder = HfFolder.write(Files.createTempDirectory(TestData.buildDir("hf-folders"), "runs-"), 1);
+        CheckpointChoice imported = checkpoints.register(folder.toString(), "runs-view-start");
+        try {
+            UI.getCurrent().navigate(RunsView.class);
+            int before = service.runs().size();
+            Select<CheckpointChoice> startFrom = field(Select.class, "run-init-from");
+            assertThat(startFrom.getValue()).as("a random initialisation by default").isNull();
+            assertThat(startFrom.getEmptySelectionCaption()).isEqualTo("Random initialisation");
+            assertThat(startFrom.getListDataView().getItems().toList()).contains(imported);
+            assertThat(_get(RunForm.class).request().initFrom()).isEmpty();
+
+            startFrom.setValue(imported);
+            RunRequest request = _get(RunForm.class).request();
+            assertThat(request.initFrom()).isEqualTo(folder.toString());
+
+            // The trainer's run config has no init_from yet: the launch is refused beside the field, not run from
+            // random weights.
+            _click(field(Button.class, "launch-run"));
+            assertThat(startFrom.isInvalid()).isTrue();
+            assertThat(startFrom.getErrorMessage()).contains("init_from").contains("does not read yet")
+                    .contains("Random initialisation");
+            assertThat(service.runs()).hasSize(before);
+
+            assertThatThrownBy(() -> service.validate(request.withInitFrom(folder.resolve("gone").toString())))
+                    .isInstanceOf(InvalidRunException.class).hasMessageContaining("is not a checkpoint folder");
+            Files.delete(folder.resolve("tokenizer.json"));
+            assertThatThrownBy(() -> service.validate(request))
+                    .isInstanceOf(InvalidRunException.class).hasMessageContaining("Cannot start from " + folder)
+                    .hasMessageContaining("has no tokenizer.json");
+        } finally {
+            checkpoints.imported().remove("runs-view-start");
+        }
     }
 
     @Test
