@@ -45,8 +45,7 @@ import java.util.stream.Stream;
  * <p>Reading streams one tensor at a time from the memory-mapped files into the model's arrays, converting F32, F16
  * or BF16 to the model's float32 on the way, through one reusable staging buffer ({@link WeightCopy}): loading needs
  * the model's size plus its largest tensor, never twice the model. Weight names map as {@link HfWeights} says;
- * tensors of the image
- * tokenizer ({@code model.vqmodel.*}) are left to the image-tokenizer loader.
+ * tensors of the image tokenizer ({@code model.vqmodel.*}) are left to the image-tokenizer loader.
  *
  * <p>Writing puts every parameter in one dtype (F32 keeps logits identical on reading back; BF16 halves the size
  * as the released checkpoints are), sharded at {@code maxShardBytes}, with {@code __metadata__ {"format": "pt"}} so
