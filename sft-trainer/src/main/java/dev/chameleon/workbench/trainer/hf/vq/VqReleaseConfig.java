@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The shape of a released VQGAN, read from the release's {@code vqgan.yaml} (taming-transformers' layout) or from
@@ -90,7 +91,7 @@ final class VqReleaseConfig {
             if (!PARAMS_READ.contains(name) && !PARAMS_IGNORED.contains(name)) {
                 throw params.error(name, "is not a VQModel setting this reader knows, and it may change the"
                         + " network; remove it if the tokenizer was built without it (settings read: "
-                        + PARAMS_READ + "; ignored: " + PARAMS_IGNORED + ")");
+                        + new TreeSet<>(PARAMS_READ) + "; ignored: " + new TreeSet<>(PARAMS_IGNORED) + ")");
             }
         }
         if (params.node("remap") != null) {
@@ -102,7 +103,7 @@ final class VqReleaseConfig {
             if (!DDCONFIG_READ.contains(name)) {
                 throw dd.error(name, "is not a taming Encoder/Decoder setting this reader knows, and it may change"
                         + " the network; remove it if the tokenizer was built without it (settings read: "
-                        + DDCONFIG_READ + ")");
+                        + new TreeSet<>(DDCONFIG_READ) + ")");
             }
         }
         if (dd.node("double_z") == null || dd.bool("double_z", true)) {

@@ -72,7 +72,7 @@ class HfVqImportTest {
     @Test
     void hfFolderEncodesLikeOurModelAndRefusesToDecode() throws Exception {
         Map<String, Weight> encoderOnly = withoutDecoder(VqStateDict.export(ours));
-        ReleaseFiles.writeHfConfig(tmp, CONFIG, "");
+        ReleaseFiles.writeHfConfig(tmp, CONFIG, Map.of());
         ReleaseFiles.writeHfWeights(tmp, encoderOnly, Dtype.F32, 0);
 
         try (VqImageTokenizer loaded = HfVqImport.fromHfCheckpoint(tmp)) {
@@ -92,7 +92,7 @@ class HfVqImportTest {
     @Test
     void shardedHfFolderInBf16LoadsTheRoundedWeights() throws Exception {
         Map<String, Weight> encoderOnly = withoutDecoder(VqStateDict.export(ours));
-        ReleaseFiles.writeHfConfig(tmp, CONFIG, "");
+        ReleaseFiles.writeHfConfig(tmp, CONFIG, Map.of());
         ReleaseFiles.writeHfWeights(tmp, encoderOnly, Dtype.BF16, 20_000);
         assertThat(Files.exists(tmp.resolve(ShardedSafetensors.INDEX_FILE))).isTrue();
 

@@ -62,18 +62,29 @@ final class ReleaseFiles {
 
     // ---- Hugging Face layout
 
-    /** config.json with the vq_config of {@code c} (other fields at transformers' defaults) plus {@code extra}. */
-    static void writeHfConfig(Path dir, VqConfig c, String extraVqFields) throws IOException {
+    /** config.json with the vq_config of {@code c} (other fields at transformers' defaults), some replaced. */
+    static void writeHfConfig(Path dir, VqConfig c, Map<String, String> overrides) throws IOException {
         Files.createDirectories(dir);
-        String mults = c.channelMultipliers().stream().map(String::valueOf).collect(Collectors.joining(", "));
-        String json = "{\"model_type\": \"chameleon\", \"vq_config\": {\"embed_dim\": " + c.embedDim()
-                + ", \"num_embeddings\": " + c.codebookSize() + ", \"double_latent\": false, \"latent_channels\": "
-                + c.zChannels() + ", \"resolution\": " + c.resolution() + ", \"in_channels\": 3, \"base_channels\": "
-                + c.baseChannels() + ", \"channel_multiplier\": [" + mults + "], \"num_res_blocks\": "
-                + c.resBlocks() + ", \"attn_resolutions\": null, \"attn_type\": \""
-                + (c.midAttention() ? "vanilla" : "none") + "\", \"dropout\": 0.0, \"out_channels\": 3,"
-                + " \"model_type\": \"chameleon_vqgan\"" + extraVqFields + "}}";
-        Files.writeString(dir.resolve("config.json"), json);
+        Map<String, String> vq = new LinkedHashMap<>();
+        vq.put("embed_dim", Integer.toString(c.embedDim()));
+        vq.put("num_embeddings", Integer.toString(c.codebookSize()));
+        vq.put("double_latent", "false");
+        vq.put("latent_channels", Integer.toString(c.zChannels()));
+        vq.put("resolution", Integer.toString(c.resolution()));
+        vq.put("in_channels", "3");
+        vq.put("base_channels", Integer.toString(c.baseChannels()));
+        vq.put("channel_multiplier", c.channelMultipliers().toString());
+        vq.put("num_res_blocks", Integer.toString(c.resBlocks()));
+        vq.put("attn_resolutions", "null");
+        vq.put("attn_type", c.midAttention() ? "\"vanilla\"" : "\"none\"");
+        vq.put("dropout", "0.0");
+        vq.put("out_channels", "3");
+        vq.put("model_type", "\"chameleon_vqgan\"");
+        vq.putAll(overrides);
+        String fields = vq.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue())
+                .collect(Collectors.joining(", "));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"chameleon\", \"vq_config\": {" + fields
+                + "}}");
     }
 
     /**
