@@ -156,6 +156,40 @@ class HfVqImportTest {
         }
     }
 
+    @Test
+    void tamingNamesReachTheBlocksTheyNameWithoutGoingThroughExport() throws Exception {
+        // Zero weights except encoder.conv_out.bias = b, quant_conv = identity and a codebook whose row 5 is b:
+        // every latent is then b and every code 5, whatever the other blocks do with their zeros.
+        int z = CONFIG.zChannels();
+        float[] b = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, -2f, 1f};
+        VqStateDict.Source source = (key, shape) -> {
+            long n = java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+            float[] v = new float[(int) n];
+            switch (key) {
+                case "encoder.conv_out.bias" -> System.arraycopy(b, 0, v, 0, z);
+                case "quant_conv.weight" -> {
+                    for (int i = 0; i < z; i++) {
+                        v[i * z + i] = 1f;                 // (D, z, 1, 1) identity
+                    }
+                }
+                case "quantize.embedding.weight" -> {
+                    for (int k = 0; k < CONFIG.codebookSize(); k++) {
+                        for (int d = 0; d < z; d++) {
+                            v[k * z + d] = b[d] + (k - 5) * 0.5f;  // row 5 is b, the others further away
+                        }
+                    }
+                }
+                default -> { }
+            }
+            return v;
+        };
+        try (VqImageTokenizer t = VqStateDict.load(CONFIG, source, "no decoder in this test")) {
+            int[] expected = new int[CONFIG.codesPerImage()];
+            java.util.Arrays.fill(expected, 5);
+            assertThat(t.encodeFitted(images.subList(0, 1))[0]).containsExactly(expected);
+        }
+    }
+
     private static Map<String, Weight> withoutDecoder(Map<String, Weight> all) {
         Map<String, Weight> out = new java.util.LinkedHashMap<>(all);
         out.keySet().removeIf(k -> k.startsWith("decoder."));
