@@ -18,7 +18,8 @@ import java.io.PrintWriter;
         description = "Tokenizers and training sequences for Chameleon-style SFT.",
         subcommands = {TrainTextTokenizerCommand.class, TrainImageTokenizerCommand.class, EncodeTextCommand.class,
                 DecodeTextCommand.class, EncodeImageCommand.class, DecodeImageCommand.class, RenderCommand.class,
-                CountCommand.class, TrainCommand.class, GenerateCommand.class, CheckDemoCommand.class})
+                CountCommand.class, TrainCommand.class, GenerateCommand.class, CheckDemoCommand.class,
+                ExportHfCommand.class})
 public final class SftTrainerMain implements Runnable {
 
     final Toolkit toolkit;

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  *   checkpoints/step-00000200/      model.bin, optimizer.bin, provenance.json
  * </pre>
  */
-record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path imageTokenizer) {
+public record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path imageTokenizer) {
 
     private static final String MODEL = Checkpoint.MODEL;
     private static final String PROVENANCE = Checkpoint.PROVENANCE;
@@ -46,7 +46,7 @@ record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer, Path i
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Finds and checks the parts of the checkpoint at {@code dir} (a step-N folder or a run folder). */
-    static ModelFiles resolve(Path dir) {
+    public static ModelFiles resolve(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             throw new GenerationException("checkpoint " + dir + " does not exist; give a step-N folder (RUN/checkpoints/"
                     + "step-N) or a run folder, as written by `train --config FILE`");

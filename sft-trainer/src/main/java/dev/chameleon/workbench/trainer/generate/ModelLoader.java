@@ -10,20 +10,28 @@ import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Builds the model a {@link Generator} decodes with: from a checkpoint (its model config, tokenizers and weights,
- * found by {@link ModelFiles} and read through {@link Checkpoint}) or randomly initialised for tests and benchmarks.
+ * Builds the model a {@link Generator} decodes with: from a checkpoint of ours (its model config, tokenizers and
+ * weights, found by {@link ModelFiles} and read through {@link Checkpoint}), from a folder in the Hugging Face layout
+ * ({@link HfCheckpoint}), or randomly initialised for tests and benchmarks.
  */
 final class ModelLoader {
 
     private ModelLoader() {
     }
 
-    /** The model of a checkpoint, with the tokenizers it was trained with. */
+    /** The model of a checkpoint (ours, or a folder in the Hugging Face layout), with its tokenizers. */
     static Generator load(Path checkpointDir, TokenizerLoader tokenizers) {
+        if (HfCheckpoint.isHfFolder(checkpointDir)) {
+            return loadHf(checkpointDir, tokenizers);
+        }
         ModelFiles files = ModelFiles.resolve(checkpointDir);
         TextTokenizer text;
         try {
@@ -57,6 +65,53 @@ final class ModelLoader {
                 throw e;
             }
         } catch (RuntimeException e) {
+            img.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A checkpoint in the Hugging Face layout: config.json gives the shape, tokenizer.json the text tokenizer, and the
+     * image tokenizer is our own file {@value HfFolders#IMAGE_TOKENIZER} beside them (written by our export).
+     */
+    private static Generator loadHf(Path dir, TokenizerLoader tokenizers) {
+        Path textFile = dir.resolve(HfCheckpoint.TOKENIZER);
+        if (!Files.isRegularFile(textFile)) {
+            throw new GenerationException(dir + " has no " + HfCheckpoint.TOKENIZER + "; copy the tokenizer.json that"
+                    + " belongs to this checkpoint into the folder");
+        }
+        Path imageFile = HfFolders.imageTokenizer(dir).orElseThrow(() -> new GenerationException(dir
+                + " has no image tokenizer the workbench can read: put " + HfFolders.IMAGE_TOKENIZER + " (an image"
+                + " tokenizer of ours) beside config.json"));
+        TextTokenizer text;
+        try {
+            text = tokenizers.text(textFile);
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the text tokenizer " + textFile + " cannot be loaded (" + e.getMessage()
+                    + "); use the tokenizer.json of this checkpoint", e);
+        }
+        ImageTokenizer img;
+        try {
+            img = tokenizers.image(imageFile);
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the image tokenizer " + imageFile + " cannot be loaded (" + e.getMessage()
+                    + ")", e);
+        }
+        NDManager manager = NDManager.newBaseManager();
+        try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
+            ModelConfig config = hf.modelConfig();
+            checkCompatible(config, text, img, dir.toString());
+            ChameleonModel net = new ChameleonModel(config);
+            net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);          // every weight is read next
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+            hf.loadInto(net, null);
+            return new Generator(manager, net, config, text, img, true);
+        } catch (IOException e) {
+            manager.close();
+            img.close();
+            throw new GenerationException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            manager.close();
             img.close();
             throw e;
         }

@@ -41,6 +41,19 @@ public record VocabularyLayout(int bos, int pad, int eos, int unk, int imageCode
         return new VocabularyLayout(0, 1, 2, 3, 4, 8192, 8197, 8196, 8710, 8711, 65536);
     }
 
+    /**
+     * Chameleon's token name for image code {@code code}, as tokenizer.json and config.json's vocabulary_map spell
+     * it: IMGIMG, the decimal digits as the letters A-J, then Z (code 42 is IMGIMGECZ).
+     */
+    public static String imageCodeName(int code) {
+        String digits = Integer.toString(code);
+        StringBuilder sb = new StringBuilder(8 + digits.length()).append("IMGIMG");
+        for (int i = 0; i < digits.length(); i++) {
+            sb.append((char) ('A' + digits.charAt(i) - '0'));
+        }
+        return sb.append('Z').toString();
+    }
+
     public boolean isImageCode(int id) {
         return id >= imageCodeStart && id < imageCodeStart + codebookSize;
     }

@@ -44,12 +44,7 @@ final class TokenizerJson {
 
     /** Chameleon's name for image code {@code code}: IMGIMG, the digits as letters A-J, then Z. */
     static String imageName(int code) {
-        String digits = Integer.toString(code);
-        StringBuilder sb = new StringBuilder(8 + digits.length()).append("IMGIMG");
-        for (int i = 0; i < digits.length(); i++) {
-            sb.append((char) ('A' + digits.charAt(i) - '0'));
-        }
-        return sb.append('Z').toString();
+        return VocabularyLayout.imageCodeName(code);
     }
 
     /** The image code an IMGIMG name spells, or -1 when the name is not one. */

@@ -1,0 +1,60 @@
+package dev.chameleon.workbench.trainer.convert;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.generate.GenerationException;
+import dev.chameleon.workbench.trainer.generate.HfFolders;
+import dev.chameleon.workbench.trainer.generate.ModelFiles;
+import dev.chameleon.workbench.trainer.generate.TokenizerLoader;
+import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
+import dev.chameleon.workbench.trainer.hf.safetensors.Dtype;
+import dev.chameleon.workbench.trainer.model.ChameleonModel;
+import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes one of our checkpoints (a step folder, or a run folder's newest) as a Chameleon folder in the Hugging Face
+ * layout: config.json, safetensors, the run's tokenizer.json, and our image tokenizer beside them
+ * ({@link HfFolders#IMAGE_TOKENIZER}) so the folder also opens in the Playground. transformers loads the language
+ * model from it with {@code ChameleonForConditionalGeneration.from_pretrained}; it finds no {@code model.vqmodel.*}
+ * weights there (our image tokenizer is not the released VQGAN's shape) and initialises that part randomly, with a
+ * warning, so images go through the workbench's own tokenizer file.
+ */
+public final class HfExport {
+
+    private HfExport() {
+    }
+
+    /**
+     * Exports {@code checkpoint} to {@code out} (which must not exist or be empty) in {@code dtype}: F32 reads back
+     * with identical logits, BF16 is half the size.
+     */
+    public static void export(Path checkpoint, Path out, Dtype dtype, long maxShardBytes, TokenizerLoader tokenizers)
+            throws IOException {
+        ModelFiles files = ModelFiles.resolve(checkpoint);
+        TextTokenizer text;
+        try {
+            text = tokenizers.text(files.textTokenizer());
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the text tokenizer " + files.textTokenizer() + " cannot be loaded ("
+                    + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ChameleonModel net = new ChameleonModel(files.model());
+            net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);          // every weight is read next
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+            Checkpoint.readModel(files.checkpoint(), net.getParameters());
+            Map<String, Path> copies = new LinkedHashMap<>();
+            copies.put(HfCheckpoint.TOKENIZER, files.textTokenizer());
+            copies.put(HfFolders.IMAGE_TOKENIZER, files.imageTokenizer());
+            HfCheckpoint.write(net, text, copies, out, dtype, maxShardBytes, Map.of(), Map.of());
+        }
+    }
+}
