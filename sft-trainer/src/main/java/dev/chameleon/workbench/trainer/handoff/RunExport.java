@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
+import dev.chameleon.workbench.trainer.convert.HfExport;
 import dev.chameleon.workbench.trainer.generate.TokenizerLoader;
+import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
+import dev.chameleon.workbench.trainer.hf.safetensors.Dtype;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.pack.PackedWindow;
 import dev.chameleon.workbench.trainer.recipe.SftRecipe;
@@ -38,6 +41,7 @@ import java.util.stream.Stream;
  *   OUT/data/windows-00001-of-0000K.safetensors  int32 input_ids, labels, position_ids, document_ids, each (n, T)
  *   OUT/recipe.yaml                              the resolved recipe (train: the run config, model: its model)
  *   OUT/tokenizers/                              the run's tokenizer.json and image/ (the VQ checkpoint)
+ *   OUT/model/                                   the run's newest checkpoint in the Hugging Face layout, if any
  * </pre>
  * Window i of the export is window i of the run (step s trains windows s*E .. s*E+E-1, E = batch_size *
  * grad_accum): the same {@link WindowStream} over the same rendered examples ({@link SftRecipe#render}). The folder
@@ -54,6 +58,8 @@ public final class RunExport {
     public static final String DATA = "data";
     public static final String RECIPE = "recipe.yaml";
     public static final String README = "README.md";
+    /** The checkpoint in the Hugging Face layout ({@link HfExport}), when the run has one. */
+    public static final String MODEL = "model";
 
     /** Tensor bytes per shard when {@link Options#windowsPerShard()} is 0: 256 MiB (4,096 windows at T = 4,096). */
     static final long SHARD_BYTES = 256L << 20;
@@ -96,8 +102,9 @@ public final class RunExport {
      * @param windows         windows to write from window 0; 0 for as many as the recipe trains on
      *                        (steps * batch_size * grad_accum)
      * @param windowsPerShard windows per safetensors shard; 0 for shards of about 256 MiB
+     * @param modelDtype      weight type of the checkpoint written into {@code model/}: F32 (exact), BF16 or F16
      */
-    public record Options(long windows, int windowsPerShard) {
+    public record Options(long windows, int windowsPerShard, Dtype modelDtype) {
 
         public Options {
             if (windows < 0) {
@@ -108,11 +115,15 @@ public final class RunExport {
                 throw new IllegalArgumentException("windows per shard (" + windowsPerShard + ") must be at least 1,"
                         + " or 0 for shards of about 256 MiB");
             }
+            if (modelDtype != Dtype.F32 && modelDtype != Dtype.BF16 && modelDtype != Dtype.F16) {
+                throw new IllegalArgumentException("model weight type " + modelDtype + " is not written; use F32,"
+                        + " BF16 or F16");
+            }
         }
 
-        /** As many windows as the recipe trains on, in shards of about 256 MiB. */
+        /** As many windows as the recipe trains on, in shards of about 256 MiB, the model in F32. */
         public static Options recipe() {
-            return new Options(0, 0);
+            return new Options(0, 0, Dtype.F32);
         }
     }
 
@@ -161,6 +172,14 @@ public final class RunExport {
             TextTokenizer text = tokenizers.text(textFile);
             try (ImageTokenizer image = tokenizers.image(imageFile)) {
                 r = writeInto(partial, runConfig, c, options, text, image, textFile, imageFile, listener, cancelled);
+            }
+            if (r.checkpoint().isPresent()) {
+                CheckpointInfo ck = r.checkpoint().get();
+                listener.phase("writing the checkpoint of step " + ck.step() + " in the Hugging Face layout ("
+                        + options.modelDtype() + ") into " + MODEL + "/");
+                stopIf(cancelled);
+                HfExport.export(ck.dir(), partial.resolve(MODEL), options.modelDtype(),
+                        HfCheckpoint.DEFAULT_SHARD_BYTES, tokenizers);
             }
             stopIf(cancelled);
             if (Files.isDirectory(target)) {
@@ -295,6 +314,7 @@ public final class RunExport {
             ck.put("step", checkpoint.get().step());
             ck.put("next_window", checkpoint.get().step() * perStep);
             ck.put("dir", checkpoint.get().dir().toString());
+            ck.put("exported_to", MODEL);
         } else {
             m.putNull("checkpoint");
         }

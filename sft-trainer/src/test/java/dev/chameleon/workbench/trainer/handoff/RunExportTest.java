@@ -53,7 +53,7 @@ class RunExportTest {
         // 3 steps of 2 x 2 windows = 12 windows, in shards of 5, 5 and 2.
         Path runYaml = HandoffFixtures.writeRun(tmp.resolve("run"), tmp.resolve("data"), 3, 2, 2, 77);
         Path out = tmp.resolve("export");
-        RunExport.Result r = RunExport.write(runYaml, out, new RunExport.Options(0, 5), HandoffFixtures.loader(),
+        RunExport.Result r = RunExport.write(runYaml, out, new RunExport.Options(0, 5, Dtype.F32), HandoffFixtures.loader(),
                 RunExport.Listener.SILENT, () -> false);
         assertThat(r.windows()).isEqualTo(12);
         assertThat(r.shards()).isEqualTo(3);
@@ -162,7 +162,7 @@ class RunExportTest {
         Path runYaml = HandoffFixtures.writeRun(tmp.resolve("run"), tmp.resolve("data"), 50, 4, 1, 9);
         List<Row> all = new ArrayList<>();
         Path out = tmp.resolve("export");
-        RunExport.Result r = RunExport.write(runYaml, out, new RunExport.Options(6, 0), HandoffFixtures.loader(),
+        RunExport.Result r = RunExport.write(runYaml, out, new RunExport.Options(6, 0, Dtype.F32), HandoffFixtures.loader(),
                 RunExport.Listener.SILENT, () -> false);
         assertThat(r.windows()).isEqualTo(6);
         all.addAll(readWindows(out));
@@ -226,7 +226,7 @@ class RunExportTest {
                 written.set(done);
             }
         };
-        assertThatThrownBy(() -> RunExport.write(runYaml, out, new RunExport.Options(0, 4), HandoffFixtures.loader(),
+        assertThatThrownBy(() -> RunExport.write(runYaml, out, new RunExport.Options(0, 4, Dtype.F32), HandoffFixtures.loader(),
                 counting, () -> written.get() >= 7))
                 .isInstanceOf(ExportCancelledException.class);
         assertThat(written.get()).isEqualTo(7);
