@@ -86,7 +86,6 @@ final class WindowShards {
         this.row = ByteBuffer.allocate(t * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         this.rowInts = row.asIntBuffer();
         this.labels = new int[t];
-        out.truncate(dataStart + TENSORS.size() * tensorBytes);
     }
 
     /** Writes {@code w} as the next row. */
