@@ -5,6 +5,7 @@ import dev.chameleon.workbench.bench.pack.PackingBenchmark;
 import dev.chameleon.workbench.bench.tokens.ImageTokenizerBenchmark;
 import dev.chameleon.workbench.bench.tokens.TextTokenizerBenchmark;
 import dev.chameleon.workbench.bench.trainer.GenerationBenchmark;
+import dev.chameleon.workbench.bench.trainer.HfLoadBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingMemoryBenchmark;
 
@@ -45,6 +46,8 @@ public final class Benchmarks {
                 "training tokens/s and FLOP/s against PyTorch eager (benchmarks/scripts/bench-training.sh)"));
         BENCHMARKS.put("training-memory", new Entry(TrainingMemoryBenchmark::main,
                 "native memory over many training steps (benchmarks/scripts/bench-training-memory.sh)"));
+        BENCHMARKS.put("hf-load", new Entry(HfLoadBenchmark::main,
+                "Hugging Face checkpoint load time and peak memory; memory estimate vs footprint (bench-hf-load.sh)"));
         BENCHMARKS.put("generation", new Entry(GenerationBenchmark::main,
                 "cached decoding against PyTorch eager (benchmarks/scripts/bench-generation.sh)"));
     }

@@ -117,13 +117,18 @@ public final class Checkpoint {
                 throw new IOException(file + " holds " + n + " parameters but the model has " + params.size()
                         + "; use the model config the checkpoint was written with (its provenance's resolved_config)");
             }
+            long largest = 0;
+            for (Pair<String, Parameter> p : params) {
+                largest = Math.max(largest, p.getValue().getArray().size());
+            }
+            WeightCopy copy = new WeightCopy(largest);
             for (Pair<String, Parameter> p : params) {
                 String name = in.readUTF();
                 if (!name.equals(p.getKey())) {
                     throw new IOException(file + ": parameter " + name + " where the model has " + p.getKey()
                             + "; use the model config the checkpoint was written with");
                 }
-                readArray(in, p.getValue().getArray());
+                readArray(in, p.getValue().getArray(), copy);
             }
         }
     }
@@ -149,20 +154,31 @@ public final class Checkpoint {
         out.write(b.array());
     }
 
-    /** Reads what {@link #writeArray} wrote into an existing array of the same size, in place. */
+    /** Reads what {@link #writeArray} wrote into an existing array of the same size. */
     public static void readArray(DataInputStream in, NDArray into) throws IOException {
+        WeightCopy copy = new WeightCopy(into.size());
+        readArray(in, into, copy);
+    }
+
+    /** As {@link #readArray(DataInputStream, NDArray)}, staging through {@code copy} (see {@link WeightCopy}). */
+    static void readArray(DataInputStream in, NDArray into, WeightCopy copy) throws IOException {
         int n = in.readInt();
         if (n != into.size()) {
             throw new IOException("saved array has " + n + " elements, expected " + into.size()
                     + " (" + into.getShape() + "); the checkpoint belongs to another model shape");
         }
-        byte[] bytes = new byte[n * 4];
-        in.readFully(bytes);
-        float[] f = new float[n];
-        ByteBuffer.wrap(bytes).asFloatBuffer().get(f);
-        // A plain copy into the array's storage: an indexed set would be an autograd operation, refused on a
-        // parameter that requires grad in any thread where grad mode is on.
-        into.set(FloatBuffer.wrap(f));
+        FloatBuffer staged = copy.floats();
+        byte[] chunk = new byte[1 << 16];
+        ByteBuffer big = ByteBuffer.wrap(chunk);                                // big-endian, as written
+        int left = n;
+        while (left > 0) {
+            int floats = Math.min(left, chunk.length / 4);
+            in.readFully(chunk, 0, floats * 4);
+            big.clear().limit(floats * 4);
+            staged.put(big.asFloatBuffer());
+            left -= floats;
+        }
+        copy.assign(into);
     }
 
     /** Deletes {@code .tmp-*} folders a crashed write left in {@code RUN/checkpoints}. */

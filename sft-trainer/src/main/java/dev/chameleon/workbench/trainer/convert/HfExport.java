@@ -13,7 +13,11 @@ import dev.chameleon.workbench.trainer.generate.TokenizerLoader;
 import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
 import dev.chameleon.workbench.trainer.hf.safetensors.Dtype;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
+import dev.chameleon.workbench.trainer.hf.vq.HfVqExport;
+import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
+import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,13 +27,28 @@ import java.util.Map;
  * Writes one of our checkpoints (a step folder, or a run folder's newest) as a Chameleon folder in the Hugging Face
  * layout: config.json, safetensors, the run's tokenizer.json, and our image tokenizer beside them
  * ({@link HfFolders#IMAGE_TOKENIZER}) so the folder also opens in the Playground. transformers loads the language
- * model from it with {@code ChameleonForConditionalGeneration.from_pretrained}; it finds no {@code model.vqmodel.*}
- * weights there (our image tokenizer is not the released VQGAN's shape) and initialises that part randomly, with a
- * warning, so images go through the workbench's own tokenizer file.
+ * model from it with {@code ChameleonForConditionalGeneration.from_pretrained}, and our image tokenizer's encoder
+ * as {@code model.vqmodel.*} when the release's VQGAN family can express its shape ({@link HfVqExport}); else
+ * transformers initialises that part randomly, with a warning, and images go through our own file.
  */
 public final class HfExport {
 
     private HfExport() {
+    }
+
+    /**
+     * Adds our image tokenizer's encoder as {@code vq_config} and {@code model.vqmodel.*} when the release's VQGAN
+     * family can express its shape (transformers then builds it instead of a random one); otherwise the folder goes
+     * without, and our own file beside config.json stays the image tokenizer.
+     */
+    private static void vqmodel(Path imageFile, TokenizerLoader tokenizers, Map<String, Object> config,
+            Map<String, Pair<long[], float[]>> tensors) throws IOException {
+        try (ImageTokenizer image = tokenizers.image(imageFile)) {
+            if (image instanceof VqImageTokenizer vq && HfVqExport.notExportable(vq.config()).isEmpty()) {
+                config.put("vq_config", HfVqExport.vqConfigJson(vq.config()));
+                tensors.putAll(HfVqExport.tensors(vq));
+            }
+        }
     }
 
     /**
@@ -54,7 +73,10 @@ public final class HfExport {
             Map<String, Path> copies = new LinkedHashMap<>();
             copies.put(HfCheckpoint.TOKENIZER, files.textTokenizer());
             copies.put(HfFolders.IMAGE_TOKENIZER, files.imageTokenizer());
-            HfCheckpoint.write(net, text, copies, out, dtype, maxShardBytes, Map.of(), Map.of());
+            Map<String, Object> extraConfig = new LinkedHashMap<>();
+            Map<String, Pair<long[], float[]>> extraTensors = new LinkedHashMap<>();
+            vqmodel(files.imageTokenizer(), tokenizers, extraConfig, extraTensors);
+            HfCheckpoint.write(net, text, copies, out, dtype, maxShardBytes, extraConfig, extraTensors);
         }
     }
 }

@@ -92,7 +92,7 @@ final class DecodeRow {
             codes[c - 1] = l.imageCode(token);
             if (c == n) {
                 closeGuide();
-                BufferedImage done = g.imageTokenizer().decode(codes);
+                BufferedImage done = picture(g, codes);
                 images.add(done);
                 sink.accept(new GenerationEvent.ImageDone(index, images.size() - 1, done));
             } else {
@@ -103,7 +103,7 @@ final class DecodeRow {
                     int[] padded = Arrays.copyOf(codes, n); // codes not yet generated stay 0
                     Arrays.fill(padded, c, n, 0);
                     sink.accept(new GenerationEvent.PartialImage(index, images.size(), c,
-                            g.imageTokenizer().decode(padded)));
+                            picture(g, padded)));
                 }
             }
         }
@@ -188,6 +188,16 @@ final class DecodeRow {
             guideCache.close();
             guideCache = null;
             guideLogits = null;
+        }
+    }
+
+    /** The image of {@code codes}; an image tokenizer without a decoder ends generation with its reason. */
+    private static BufferedImage picture(Generator g, int[] codes) {
+        try {
+            return g.imageTokenizer().decode(codes);
+        } catch (UnsupportedOperationException e) {
+            throw new GenerationException("the model drew an image but its image tokenizer cannot turn codes into"
+                    + " pixels: " + e.getMessage(), e);
         }
     }
 }

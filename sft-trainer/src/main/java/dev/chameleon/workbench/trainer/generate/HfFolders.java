@@ -14,6 +14,21 @@ public final class HfFolders {
     private HfFolders() {
     }
 
+    /**
+     * The release's full VQGAN in {@code dir}: {vqgan.ckpt, vqgan.yaml} under {@code tokenizer/} (the layout of the
+     * original Chameleon download) or beside config.json.
+     */
+    public static Optional<Path[]> releaseVqgan(Path dir) {
+        for (Path base : new Path[] {dir.resolve("tokenizer"), dir}) {
+            Path ckpt = base.resolve("vqgan.ckpt");
+            Path yaml = base.resolve("vqgan.yaml");
+            if (Files.isRegularFile(ckpt) && Files.isRegularFile(yaml)) {
+                return Optional.of(new Path[] {ckpt, yaml});
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The image tokenizer file of {@code dir}, when it has one. */
     public static Optional<Path> imageTokenizer(Path dir) {
         Path p = dir.resolve(IMAGE_TOKENIZER);

@@ -13,6 +13,8 @@ import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
+import dev.chameleon.workbench.trainer.hf.vq.HfVqImport;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +73,10 @@ final class ModelLoader {
     }
 
     /**
-     * A checkpoint in the Hugging Face layout: config.json gives the shape, tokenizer.json the text tokenizer, and the
-     * image tokenizer is our own file {@value HfFolders#IMAGE_TOKENIZER} beside them (written by our export).
+     * A checkpoint in the Hugging Face layout: config.json gives the shape, tokenizer.json the text tokenizer; the image
+     * tokenizer is, in this order, our own file beside them ({@value HfFolders#IMAGE_TOKENIZER}, written by our export),
+     * the release's VQGAN ({@code tokenizer/vqgan.ckpt} + {@code vqgan.yaml}, or the same names beside config.json),
+     * or the checkpoint's own {@code model.vqmodel.*} encoder, which encodes but cannot draw.
      */
     private static Generator loadHf(Path dir, TokenizerLoader tokenizers) {
         Path textFile = dir.resolve(HfCheckpoint.TOKENIZER);
@@ -80,9 +84,6 @@ final class ModelLoader {
             throw new GenerationException(dir + " has no " + HfCheckpoint.TOKENIZER + "; copy the tokenizer.json that"
                     + " belongs to this checkpoint into the folder");
         }
-        Path imageFile = HfFolders.imageTokenizer(dir).orElseThrow(() -> new GenerationException(dir
-                + " has no image tokenizer the workbench can read: put " + HfFolders.IMAGE_TOKENIZER + " (an image"
-                + " tokenizer of ours) beside config.json"));
         TextTokenizer text;
         try {
             text = tokenizers.text(textFile);
@@ -90,13 +91,7 @@ final class ModelLoader {
             throw new GenerationException("the text tokenizer " + textFile + " cannot be loaded (" + e.getMessage()
                     + "); use the tokenizer.json of this checkpoint", e);
         }
-        ImageTokenizer img;
-        try {
-            img = tokenizers.image(imageFile);
-        } catch (IOException | RuntimeException e) {
-            throw new GenerationException("the image tokenizer " + imageFile + " cannot be loaded (" + e.getMessage()
-                    + ")", e);
-        }
+        ImageTokenizer img = hfImageTokenizer(dir, tokenizers);
         NDManager manager = NDManager.newBaseManager();
         try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
             ModelConfig config = hf.modelConfig();
@@ -114,6 +109,24 @@ final class ModelLoader {
             manager.close();
             img.close();
             throw e;
+        }
+    }
+
+    private static ImageTokenizer hfImageTokenizer(Path dir, TokenizerLoader tokenizers) {
+        Optional<Path> ours = HfFolders.imageTokenizer(dir);
+        try {
+            if (ours.isPresent()) {
+                return tokenizers.image(ours.get());
+            }
+            Optional<Path[]> release = HfFolders.releaseVqgan(dir);
+            if (release.isPresent()) {
+                return HfVqImport.fromLightning(release.get()[0], release.get()[1]);
+            }
+            return HfVqImport.fromHfCheckpoint(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the image tokenizer of " + dir + " cannot be loaded: " + e.getMessage()
+                    + (ours.isPresent() ? "" : "; or put the release's tokenizer/vqgan.ckpt and vqgan.yaml in the"
+                    + " folder"), e);
         }
     }
 

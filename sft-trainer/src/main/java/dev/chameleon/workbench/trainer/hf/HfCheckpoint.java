@@ -7,6 +7,7 @@ import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.checkpoint.WeightCopy;
 import dev.chameleon.workbench.trainer.hf.safetensors.Dtype;
 import dev.chameleon.workbench.trainer.hf.safetensors.ShardedSafetensors;
 import dev.chameleon.workbench.trainer.hf.safetensors.ShardedSafetensorsWriter;
@@ -17,9 +18,6 @@ import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,9 +43,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>Reading streams one tensor at a time from the memory-mapped files into the model's arrays, converting F32, F16
- * or BF16 to the model's float32 on the way, through one reusable native buffer: loading needs the model's size plus
- * its largest tensor, never twice the model. Weight names map as {@link HfWeights} says; tensors of the image
- * tokenizer ({@code model.vqmodel.*}) are left to the image-tokenizer loader.
+ * or BF16 to the model's float32 on the way, through one reusable staging buffer ({@link WeightCopy}): loading needs
+ * the model's size plus its largest tensor, never twice the model. Weight names map as {@link HfWeights} says;
+ * tensors of the image tokenizer ({@code model.vqmodel.*}) are left to the image-tokenizer loader.
  *
  * <p>Writing puts every parameter in one dtype (F32 keeps logits identical on reading back; BF16 halves the size
  * as the released checkpoints are), sharded at {@code maxShardBytes}, with {@code __metadata__ {"format": "pt"}} so
@@ -165,8 +163,7 @@ public final class HfCheckpoint implements Closeable {
                     + first(extra, 5) + "; the checkpoint is not a plain Chameleon (biases, tied or extra layers?),"
                     + " or config.json does not describe it (check num_hidden_layers)");
         }
-        FloatBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, largest * 4))
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        WeightCopy copy = new WeightCopy(largest);
         int done = 0;
         for (String[] entry : plan) {
             Parameter p = params.get(entry[0]);
@@ -183,16 +180,8 @@ public final class HfCheckpoint implements Closeable {
                         + Arrays.toString(t.shape()) + " but config.json's model needs " + Arrays.toString(hfShape(ours))
                         + "; config.json does not describe these weights");
             }
-            if (array.size() > buffer.capacity()) {
-                throw new InvalidHfCheckpointException(weights.shardOf(entry[1]), "tensor " + entry[1] + " has "
-                        + array.size() + " elements, more than one native buffer holds (2^29); it cannot be loaded"
-                        + " on this engine in one piece");
-            }
-            buffer.clear();
-            weights.readFloats(entry[1], buffer);
-            buffer.flip();
-            // A plain copy into the parameter's storage (not an indexed set, which autograd would refuse).
-            array.set(buffer);
+            weights.readFloats(entry[1], copy.floats());
+            copy.assign(array);
             done++;
             if (progress != null) {
                 progress.tensorLoaded(done, plan.size());

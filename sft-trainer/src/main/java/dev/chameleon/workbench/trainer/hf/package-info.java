@@ -5,6 +5,6 @@
  * with transformers' defaults, {@code toModelConfig()}, what our model cannot represent yet, the image-code token
  * range) and {@link dev.chameleon.workbench.trainer.hf.InvalidHfConfigException} (a refused file, naming the file,
  * the field and the fix). The weights themselves are read by the sub-packages {@code safetensors} and
- * {@code torch}.
+ * {@code torch}; {@code vq} loads the image tokenizer from them.
  */
 package dev.chameleon.workbench.trainer.hf;

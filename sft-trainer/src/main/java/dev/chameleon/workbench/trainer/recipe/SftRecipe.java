@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The SFT set-up of a run config, top to bottom: render the snapshot's examples with the run's tokenizers, add the
@@ -45,27 +46,59 @@ public final class SftRecipe {
             PrintWriter console) throws IOException {
         Path snapshot = Path.of(c.snapshot());
         Path textFile = Path.of(c.textTokenizer());
-        ModelConfig model = c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
-        ChatRenderer renderer = new ChatRenderer(text, image, ImageSource.snapshot(snapshot), RenderOptions.PLAIN);
-        List<Example> raw = new ArrayList<>();
-        SnapshotExamples.forEach(snapshot, raw::add);
-        List<RenderedExample> examples = renderer.renderAll(raw, 64, n -> console.printf("\rencoding images: %d", n));
+        ModelConfig model = model(c, text);
+        Rendered rendered = render(c, text, image, n -> console.printf("\rencoding images: %d", n));
         console.println();
-        List<RenderedExample> guidance = GuidanceRows.rows(raw, examples, renderer, c.seed());
-        examples = new ArrayList<>(examples);
-        examples.addAll(guidance);
+        List<RenderedExample> examples = rendered.examples();
         console.printf("rendered %d examples from %s (%d of them guidance rows); model %,d parameters%n",
-                examples.size(), snapshot, guidance.size(), model.parameterCount());
+                examples.size(), snapshot, rendered.guidanceRows(), model.parameterCount());
         Map<String, Path> tokenizerFiles = new LinkedHashMap<>();
         tokenizerFiles.put("text:" + textFile.getFileName(), textFile);
-        Path imageFile = Path.of(c.imageTokenizer());
-        if (Files.isDirectory(imageFile)) {
-            imageFile = imageFile.resolve(VqImageTokenizer.CHECKPOINT);
-        }
+        Path imageFile = imageTokenizerFile(c);
         tokenizerFiles.put("image:" + imageFile.getFileName(), imageFile);
         copyTokenizers(Path.of(c.outDir()), textFile, imageFile);
         Provenance provenance = Provenance.of(c, model, snapshot, tokenizerFiles);
         return SftRun.run(c, model, examples, text.layout().pad(), provenance, resume, console, null);
+    }
+
+    /**
+     * The examples a run trains on, in the order its window stream indexes them: the snapshot's examples rendered
+     * with the run's tokenizers, then the guidance rows.
+     *
+     * @param examples     every rendered example, guidance rows last
+     * @param guidanceRows how many of them, at the end, are guidance rows
+     */
+    public record Rendered(List<RenderedExample> examples, int guidanceRows) {
+    }
+
+    /**
+     * Renders the snapshot of {@code c} as its run does (the one place that does it, so an export of the run's data
+     * draws what the run draws).
+     *
+     * @param imagesEncoded called with the number of images encoded so far
+     */
+    public static Rendered render(TrainConfig c, TextTokenizer text, ImageTokenizer image, IntConsumer imagesEncoded)
+            throws IOException {
+        Path snapshot = Path.of(c.snapshot());
+        ChatRenderer renderer = new ChatRenderer(text, image, ImageSource.snapshot(snapshot), RenderOptions.PLAIN);
+        List<Example> raw = new ArrayList<>();
+        SnapshotExamples.forEach(snapshot, raw::add);
+        List<RenderedExample> examples = renderer.renderAll(raw, 64, imagesEncoded);
+        List<RenderedExample> guidance = GuidanceRows.rows(raw, examples, renderer, c.seed());
+        List<RenderedExample> all = new ArrayList<>(examples);
+        all.addAll(guidance);
+        return new Rendered(List.copyOf(all), guidance.size());
+    }
+
+    /** The model config a run of {@code c} trains: its preset with the run's dropout, z-loss and the vocabulary's size. */
+    public static ModelConfig model(TrainConfig c, TextTokenizer text) {
+        return c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+    }
+
+    /** The image tokenizer's checkpoint file a config names (its folder's {@value VqImageTokenizer#CHECKPOINT}). */
+    public static Path imageTokenizerFile(TrainConfig c) {
+        Path imageFile = Path.of(c.imageTokenizer());
+        return Files.isDirectory(imageFile) ? imageFile.resolve(VqImageTokenizer.CHECKPOINT) : imageFile;
     }
 
     /**

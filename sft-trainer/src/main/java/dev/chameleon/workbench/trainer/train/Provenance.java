@@ -47,10 +47,7 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
     /** Provenance of a run over {@code snapshot} (may be null) and the given tokenizer files (may be empty). */
     public static Provenance of(TrainConfig config, ModelConfig model, Path snapshot, Map<String, Path> tokenizerFiles) {
         try {
-            Map<String, Object> resolved = new LinkedHashMap<>();
-            resolved.put("train", config);
-            resolved.put("model", model);
-            String yaml = YAML.writeValueAsString(resolved);
+            String yaml = resolvedConfig(config, model);
             Map<String, String> tok = new TreeMap<>();
             for (Map.Entry<String, Path> e : tokenizerFiles.entrySet()) {
                 tok.put(e.getKey(), Files.isRegularFile(e.getValue()) ? sha256(e.getValue()) : "missing");
@@ -61,6 +58,21 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
             libs.put("java", System.getProperty("java.version"));
             return new Provenance(snapshotHash(snapshot), yaml, sha256(yaml.getBytes(StandardCharsets.UTF_8)), tok,
                     buildVersion(), libs, config.seed());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The resolved config as every checkpoint records it ({@code resolved_config}): {@code train:} the run config,
+     * {@code model:} the model config it trains, as YAML with keys in order.
+     */
+    public static String resolvedConfig(TrainConfig config, ModelConfig model) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("train", config);
+        resolved.put("model", model);
+        try {
+            return YAML.writeValueAsString(resolved);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,7 +97,7 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
     }
 
     /** The sft-trainer version from the jar (manifest or Maven's pom.properties); "dev" when run from classes. */
-    static String buildVersion() {
+    public static String buildVersion() {
         String v = Provenance.class.getPackage().getImplementationVersion();
         if (v != null) {
             return v;
@@ -103,7 +115,8 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
         return "dev";
     }
 
-    static String snapshotHash(Path snapshot) throws IOException {
+    /** The {@code content_hash} of a snapshot's manifest.json, as {@link #snapshotHash()} records it. */
+    public static String snapshotHash(Path snapshot) throws IOException {
         if (snapshot == null) {
             return "none";
         }
@@ -116,7 +129,8 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
         return hash != null && hash.isTextual() ? hash.asText() : "sha256:" + sha256(manifest);
     }
 
-    static String sha256(Path file) throws IOException {
+    /** SHA-256 of a file, in lower-case hex, as {@link #tokenizers()} records each tokenizer file. */
+    public static String sha256(Path file) throws IOException {
         MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
@@ -128,7 +142,8 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static String sha256(byte[] bytes) {
+    /** SHA-256 of bytes, in lower-case hex, as {@link #configSha256()} is computed. */
+    public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(digest().digest(bytes));
     }
 

@@ -134,8 +134,7 @@ public final class SftRun {
             }
 
             // ---- data: weighted sampling over categories, packed windows, reusable host batch
-            WindowStream stream = new WindowStream(examples, config.categoryWeights(), t, padToken, config.seed(),
-                    Math.max(4 * config.effectiveBatch(), 16));
+            WindowStream stream = WindowStream.of(config, examples, padToken);
             Batch batch = new Batch(b, t);
             LrSchedule schedule = LrSchedule.of(config);
             Path metricsFile = out.resolve("metrics.jsonl");

@@ -20,8 +20,12 @@ import java.util.Random;
  * weight, then an example of that category uniformly, until about {@code windowsPerRound * T} tokens; packs
  * them best-fit-decreasing (oversized examples cut at turns); and shuffles the windows. Reaching window i
  * replays the packing (not the model) of the rounds before it, which takes milliseconds.
+ *
+ * <p>Step s of a run trains on windows {@code s * E .. s * E + E - 1}, E = batch_size * grad_accum, micro-batch k
+ * taking {@code batch_size} of them in order. {@link #of} is the one way to build the stream a run draws, for the
+ * run itself and for the export of its data ({@code trainer.handoff}).
  */
-final class WindowStream {
+public final class WindowStream {
 
     private final List<RenderedExample> examples;
     private final int[][] byCategory;
@@ -38,7 +42,13 @@ final class WindowStream {
     private List<RenderedExample> roundExamples;
     private int[] order;
 
-    public WindowStream(List<RenderedExample> examples, Map<Category, Double> weights, int seqLen, int padToken,
+    /** The stream {@link SftRun} draws for {@code config} over {@code examples} (rendered, guidance rows included). */
+    public static WindowStream of(TrainConfig config, List<RenderedExample> examples, int padToken) {
+        return new WindowStream(examples, config.categoryWeights(), config.seqLen(), padToken, config.seed(),
+                Math.max(4 * config.effectiveBatch(), 16));
+    }
+
+    WindowStream(List<RenderedExample> examples, Map<Category, Double> weights, int seqLen, int padToken,
             long seed, int windowsPerRound) {
         this.examples = examples;
         this.seed = seed;

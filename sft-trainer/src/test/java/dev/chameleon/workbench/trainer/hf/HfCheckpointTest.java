@@ -124,6 +124,35 @@ class HfCheckpointTest {
     }
 
     @Test
+    void loadingKeepsNoJavaCopyOfTheWeights() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelConfig c = config(false);
+            Path out = tmp.resolve("direct");
+            HfCheckpoint.write(randomModel(m, c, 5), tokenizer(), Map.of(), out, Dtype.F32,
+                    HfCheckpoint.DEFAULT_SHARD_BYTES, Map.of(), Map.of());
+            ChameleonModel back = emptyModel(m, c);
+            long total = 0;
+            long largest = 0;
+            for (Pair<String, Parameter> p : back.getParameters()) {
+                total += p.getValue().getArray().size() * 4;
+                largest = Math.max(largest, p.getValue().getArray().size() * 4);
+            }
+            long before = directBytes();
+            try (HfCheckpoint hf = HfCheckpoint.open(out)) {
+                hf.loadInto(back, null);
+            }
+            // One staging buffer of the largest tensor, not a Java buffer behind every weight.
+            assertThat(directBytes() - before).isLessThanOrEqualTo(largest + 4096).isLessThan(total / 2);
+        }
+    }
+
+    private static long directBytes() {
+        return java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
+                .stream().filter(b -> b.getName().equals("direct")).mapToLong(
+                        java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    @Test
     void mapsEveryParameterOntoTransformersNames() {
         try (NDManager m = NDManager.newBaseManager()) {
             ChameleonModel model = emptyModel(m, config(false));

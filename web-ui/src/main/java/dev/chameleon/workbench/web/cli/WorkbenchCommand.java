@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
         description = "Curate mixed-modal SFT data for Chameleon-style models.",
         subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, SearchCommand.class,
                 StatsCommand.class, SnapshotCommand.class, TrainCommand.class,
-                TrainerCommand.class, RunCommand.class, DemoCommand.class, ReviewCommand.class,
-                CheckpointsCommand.class})
+                TrainerCommand.class, RunCommand.class, ExportRunCommand.class, DemoCommand.class,
+                ReviewCommand.class, CheckpointsCommand.class})
 public final class WorkbenchCommand implements Callable<Integer> {
 
     @Option(names = "--workspace", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
@@ -50,12 +50,20 @@ public final class WorkbenchCommand implements Callable<Integer> {
 
     /** Opens a workspace that must already exist, so a mistyped --workspace is not silently created empty. */
     Curation openExisting() {
+        return Curation.open(existingWorkspace());
+    }
+
+    /**
+     * The workspace folder, which must already exist; nothing in it is opened, so a command that only reads run
+     * folders works while the web app holds the workspace.
+     */
+    Path existingWorkspace() {
         Path root = workspace();
         if (!Files.isDirectory(root.resolve("db"))) {
             throw new IllegalArgumentException("no workspace at " + root + "; pass --workspace DIR (or set $"
                     + Curation.WORKSPACE_ENV + "), or import data to create it");
         }
-        return Curation.open(root);
+        return root;
     }
 
     /** A dataset's counts, or the facade's error that names the dataset and lists the ones there are. */

@@ -44,6 +44,10 @@ final class VqCheckpoint {
     /** Saves {@code model} at {@code step}; {@code provenance} keys are stored as given. */
     public static void save(VqModel model, long step, Map<String, String> provenance, Path file)
             throws IOException {
+        if (!model.hasDecoder()) {
+            throw new IllegalArgumentException("an encoder-only VQ model cannot be saved as a checkpoint: load"
+                    + " it from its source again (this format always holds the decoder)");
+        }
         ByteArrayOutputStream params = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(params)) {
             model.saveParameters(out);

@@ -29,12 +29,23 @@ public final class VqImageTokenizer implements ImageTokenizer {
     private final NDManager manager;
     private final boolean ownsManager;
     private final ParameterStore store;
+    /** Why {@link #decode} is refused, naming the fix; null when the model holds its decoder. */
+    private final String noDecoder;
 
     VqImageTokenizer(VqModel model, NDManager manager, boolean ownsManager) {
+        this(model, manager, ownsManager, null);
+    }
+
+    VqImageTokenizer(VqModel model, NDManager manager, boolean ownsManager, String noDecoder) {
+        if (model.hasDecoder() != (noDecoder == null)) {
+            throw new IllegalArgumentException("an encoder-only tokenizer needs the reason it cannot decode, and"
+                    + " only such a tokenizer takes one");
+        }
         this.model = model;
         this.manager = manager;
         this.ownsManager = ownsManager;
         this.store = new ParameterStore(manager, false);
+        this.noDecoder = noDecoder;
     }
 
     /** The tokenizer saved in {@code checkpoint}. */
@@ -59,6 +70,15 @@ public final class VqImageTokenizer implements ImageTokenizer {
 
     public VqConfig config() {
         return model.config();
+    }
+
+    VqModel model() {
+        return model;
+    }
+
+    /** Whether {@link #decode} works: false for a tokenizer loaded without its decoder (encode only). */
+    public boolean canDecode() {
+        return noDecoder == null;
     }
 
     @Override
@@ -127,8 +147,16 @@ public final class VqImageTokenizer implements ImageTokenizer {
         return decodeBatch(List.of(codes)).get(0);
     }
 
-    /** Images for several code sequences, one batch. */
+    /**
+     * Images for several code sequences, one batch.
+     *
+     * @throws UnsupportedOperationException when this tokenizer was loaded without its decoder; the message
+     *                                       says where a decoder comes from
+     */
     public synchronized List<BufferedImage> decodeBatch(List<int[]> codes) {
+        if (noDecoder != null) {
+            throw new UnsupportedOperationException(noDecoder);
+        }
         int n = codesPerImage();
         long[] flat = new long[codes.size() * n];
         for (int i = 0; i < codes.size(); i++) {

@@ -15,7 +15,9 @@ import ai.djl.util.PairList;
  *   codes -codebook-> (B,D,g,g) -post_quant_conv-> (B,z,g,g) -decoder-> image (B,3,R,R)
  * </pre>
  * Parameter shapes are fixed at construction, so {@link #parameterCount()} works without allocating weights.
- * The block's own forward is the full reconstruction; training uses {@link #pass}.
+ * The block's own forward is the full reconstruction; training uses {@link #pass}. An encoder-only model (no
+ * post_quant_conv, no decoder) holds what a Hugging Face checkpoint holds of the tokenizer: it encodes, and
+ * {@link #decode} and {@link #pass} refuse.
  */
 final class VqModel extends Composite {
 
@@ -27,16 +29,27 @@ final class VqModel extends Composite {
     private final VqDecoder decoder;
 
     public VqModel(VqConfig config) {
+        this(config, true);
+    }
+
+    /** A full model, or with {@code withDecoder} false one without post_quant_conv and decoder. */
+    VqModel(VqConfig config, boolean withDecoder) {
         this.config = config;
         encoder = addChildBlock("encoder", new VqEncoder(config));
         quantConv = addChildBlock("quant_conv", Conv.pointwise(config.zChannels(), config.embedDim()));
         quantizer = addChildBlock("quantize", new VectorQuantizer(config.codebookSize(), config.embedDim()));
-        postQuantConv = addChildBlock("post_quant_conv", Conv.pointwise(config.embedDim(), config.zChannels()));
-        decoder = addChildBlock("decoder", new VqDecoder(config));
+        postQuantConv = withDecoder
+                ? addChildBlock("post_quant_conv", Conv.pointwise(config.embedDim(), config.zChannels())) : null;
+        decoder = withDecoder ? addChildBlock("decoder", new VqDecoder(config)) : null;
     }
 
     public VqConfig config() {
         return config;
+    }
+
+    /** Whether this model holds post_quant_conv and the decoder, so that it can turn codes back into pixels. */
+    boolean hasDecoder() {
+        return decoder != null;
     }
 
     /** Number of trainable floats, from the declared shapes. */
@@ -100,6 +113,9 @@ final class VqModel extends Composite {
     }
 
     private NDArray decodeLatents(ParameterStore ps, NDArray zq, boolean training) {
+        if (decoder == null) {
+            throw new IllegalStateException("this VQ model was built without its decoder and cannot decode");
+        }
         NDList h = postQuantConv.forward(ps, new NDList(zq), training);             // (B, z, g, g)
         return decoder.forward(ps, h, training).head();                              // (B, 3, R, R)
     }

@@ -6,7 +6,9 @@
  * dev.chameleon.workbench.trainer.tokens.image.VqTraining}, {@link
  * dev.chameleon.workbench.trainer.tokens.image.ImageLoader}, {@link
  * dev.chameleon.workbench.trainer.tokens.image.ImagePreprocessing} and {@link
- * dev.chameleon.workbench.trainer.tokens.image.InvalidImageException}. Its benchmark lives in the benchmarks
+ * dev.chameleon.workbench.trainer.tokens.image.InvalidImageException}, and {@link
+ * dev.chameleon.workbench.trainer.tokens.image.VqStateDict} (the weights under taming's names, for loading a released
+ * tokenizer). Its benchmark lives in the benchmarks
  * module ({@code benchmarks.jar image-tokenizer}).
  */
 package dev.chameleon.workbench.trainer.tokens.image;
