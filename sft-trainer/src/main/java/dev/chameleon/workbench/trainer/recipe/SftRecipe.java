@@ -10,6 +10,7 @@ import dev.chameleon.workbench.trainer.render.RenderedExample;
 import dev.chameleon.workbench.trainer.render.SnapshotExamples;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
 import dev.chameleon.workbench.trainer.train.Provenance;
 import dev.chameleon.workbench.trainer.train.SftRun;
@@ -45,7 +46,13 @@ public final class SftRecipe {
             PrintWriter console) throws IOException {
         Path snapshot = Path.of(c.snapshot());
         Path textFile = Path.of(c.textTokenizer());
-        ModelConfig model = c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+        ModelConfig model = c.initFrom() != null ? c.resolveModel()
+                : c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+        if (model.vocabSize() != text.layout().size()) {
+            throw new IllegalArgumentException("init_from " + c.initFrom() + " has a vocabulary of " + model.vocabSize()
+                    + " ids but text_tokenizer " + c.textTokenizer() + " has " + text.layout().size()
+                    + "; use the tokenizer.json that came with the checkpoint");
+        }
         ChatRenderer renderer = new ChatRenderer(text, image, ImageSource.snapshot(snapshot), RenderOptions.PLAIN);
         List<Example> raw = new ArrayList<>();
         SnapshotExamples.forEach(snapshot, raw::add);
@@ -65,7 +72,9 @@ public final class SftRecipe {
         tokenizerFiles.put("image:" + imageFile.getFileName(), imageFile);
         copyTokenizers(Path.of(c.outDir()), textFile, imageFile);
         Provenance provenance = Provenance.of(c, model, snapshot, tokenizerFiles);
-        return SftRun.run(c, model, examples, text.layout().pad(), provenance, resume, console, null);
+        VocabularyLayout layout = text.layout();
+        int[] imageRows = {layout.imageCodeStart(), layout.imageCodeStart() + layout.codebookSize()};
+        return SftRun.run(c, model, examples, layout.pad(), imageRows, provenance, resume, console, null);
     }
 
     /**
