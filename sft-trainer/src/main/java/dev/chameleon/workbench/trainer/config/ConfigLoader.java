@@ -155,6 +155,10 @@ public final class ConfigLoader {
             if (line > 0) {
                 return source + ":" + line + ", field " + base + "/" + first + ": " + message;
             }
+            if (cause instanceof InvalidValueException) {
+                // The check names its key, which the file leaves out (an optional key the record needed).
+                return source + ", field " + base + "/" + first + ": " + message;
+            }
             return source + ", field " + pointer + ": " + message;
         }
         if (e instanceof InvalidFormatException f) {

@@ -59,7 +59,7 @@ import java.util.Map;
  *                          bit-identical); checkpoints then hold the head alone
  */
 public record TrainConfig(
-        String model,
+        @OptionalKey String model,
         String snapshot,
         String textTokenizer,
         String imageTokenizer,
