@@ -5,6 +5,7 @@ import dev.chameleon.workbench.bench.pack.PackingBenchmark;
 import dev.chameleon.workbench.bench.tokens.ImageTokenizerBenchmark;
 import dev.chameleon.workbench.bench.tokens.TextTokenizerBenchmark;
 import dev.chameleon.workbench.bench.trainer.GenerationBenchmark;
+import dev.chameleon.workbench.bench.trainer.LoraBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingMemoryBenchmark;
 
@@ -45,6 +46,9 @@ public final class Benchmarks {
                 "training tokens/s and FLOP/s against PyTorch eager (benchmarks/scripts/bench-training.sh)"));
         BENCHMARKS.put("training-memory", new Entry(TrainingMemoryBenchmark::main,
                 "native memory over many training steps (benchmarks/scripts/bench-training-memory.sh)"));
+        BENCHMARKS.put("lora", new Entry(LoraBenchmark::main,
+                "LoRA against full fine-tuning of the same model: trainable parameters, tokens/s [--model small]"
+                + " [--steps 10] [--batch 4] [--seq 256] [--rank 16]"));
         BENCHMARKS.put("generation", new Entry(GenerationBenchmark::main,
                 "cached decoding against PyTorch eager (benchmarks/scripts/bench-generation.sh)"));
     }
