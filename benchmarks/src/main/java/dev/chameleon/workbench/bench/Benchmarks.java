@@ -6,6 +6,7 @@ import dev.chameleon.workbench.bench.tokens.ImageTokenizerBenchmark;
 import dev.chameleon.workbench.bench.tokens.TextTokenizerBenchmark;
 import dev.chameleon.workbench.bench.trainer.GenerationBenchmark;
 import dev.chameleon.workbench.bench.trainer.HfLoadBenchmark;
+import dev.chameleon.workbench.bench.trainer.LoraBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingBenchmark;
 import dev.chameleon.workbench.bench.trainer.TrainingMemoryBenchmark;
 
@@ -48,6 +49,9 @@ public final class Benchmarks {
                 "native memory over many training steps (benchmarks/scripts/bench-training-memory.sh)"));
         BENCHMARKS.put("hf-load", new Entry(HfLoadBenchmark::main,
                 "Hugging Face checkpoint load time and peak memory; memory estimate vs footprint (bench-hf-load.sh)"));
+        BENCHMARKS.put("lora", new Entry(LoraBenchmark::main,
+                "LoRA against full fine-tuning of the same model: trainable parameters, tokens/s [--model small]"
+                + " [--steps 10] [--batch 4] [--seq 256] [--rank 16]"));
         BENCHMARKS.put("generation", new Entry(GenerationBenchmark::main,
                 "cached decoding against PyTorch eager (benchmarks/scripts/bench-generation.sh)"));
     }

@@ -194,7 +194,7 @@ public final class TrainingMemoryBenchmark {
         return from == 0 ? 0 : (to - from) * 100.0 / from;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -133,6 +133,29 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Reads a partial {@code model.bin} (the parameters a LoRA or image-head run trained) into the parameters of
+     * {@code params} with the same names, whatever their order; every saved name must be one of them.
+     *
+     * @return how many parameters were read
+     */
+    public static int readNamed(Path checkpoint, PairList<String, Parameter> params) throws IOException {
+        Path file = checkpoint.resolve(MODEL);
+        try (DataInputStream in = open(file)) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                Parameter p = params.get(name);
+                if (p == null) {
+                    throw new IOException(file + ": parameter " + name + " is not in the model; load it into the model"
+                            + " (and LoRA settings) the checkpoint's provenance records");
+                }
+                readArray(in, p.getArray());
+            }
+            return n;
+        }
+    }
+
     /** Reads {@code optimizer.bin} with {@code optimizer}. */
     public static void readOptimizer(Path checkpoint, StateReader optimizer) throws IOException {
         try (DataInputStream in = open(checkpoint.resolve(OPTIMIZER))) {

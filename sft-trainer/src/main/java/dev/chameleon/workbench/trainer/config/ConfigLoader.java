@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * The one way YAML becomes a config record: strict, snake_case, every error naming file, field and fix.
  *
  * <p>Keys are the snake_case spelling of record components ({@code kv_heads} for {@code kvHeads}). Unknown
- * keys, missing keys and null for a number are rejected, so a typo never silently falls back to a default.
+ * keys, missing keys and null values are rejected, so a typo never silently falls back to a default; only a
+ * component marked {@link OptionalKey} may be left out (it then receives null).
  * Checks in a record's compact constructor surface with the file and the field path prepended.
  */
 public final class ConfigLoader {
@@ -33,8 +34,9 @@ public final class ConfigLoader {
     private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            // Missing and null keys are refused before Jackson by UnknownFields.checkRequired, which knows OptionalKey.
+            .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -93,6 +95,7 @@ public final class ConfigLoader {
             // Jackson reports a record's unknown keys only after its missing ones; a typo is the likelier
             // cause of both, so unknown keys are looked for first.
             UnknownFields.check(MAPPER, bytes, source, type);
+            UnknownFields.checkRequired(MAPPER, bytes, source, type);
             T value = MAPPER.readValue(bytes, type);
             if (value == null) {
                 throw new ConfigException(source + ": the file is empty; write the " + type.getSimpleName()
@@ -151,6 +154,10 @@ public final class ConfigLoader {
             int line = first.isEmpty() ? -1 : UnknownFields.lineOf(MAPPER, yaml, base + "/" + first);
             if (line > 0) {
                 return source + ":" + line + ", field " + base + "/" + first + ": " + message;
+            }
+            if (cause instanceof InvalidValueException) {
+                // The check names its key, which the file leaves out (an optional key the record needed).
+                return source + ", field " + base + "/" + first + ": " + message;
             }
             return source + ", field " + pointer + ": " + message;
         }

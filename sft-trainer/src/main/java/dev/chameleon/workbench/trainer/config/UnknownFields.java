@@ -2,6 +2,7 @@ package dev.chameleon.workbench.trainer.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
@@ -9,12 +10,14 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Finds the first YAML key that no record component matches, walking records, lists of records and maps
- * of records; other types are left to Jackson. Syntax errors are left to Jackson too.
+ * Finds the first YAML key that no record component matches, and the first required component whose key is missing
+ * or null, walking records, lists of records and maps of records; other types are left to Jackson. Syntax errors are
+ * left to Jackson too.
  */
 final class UnknownFields {
 
@@ -57,6 +60,70 @@ final class UnknownFields {
                 throw c;
             }
             // Malformed YAML: Jackson's own pass reports it with the line.
+        }
+    }
+
+    /**
+     * Refuses the first record component that is not {@link OptionalKey} and whose key is missing or null, naming its
+     * pointer and the fix.
+     */
+    static void checkRequired(ObjectMapper mapper, byte[] yaml, String source, Class<?> root) {
+        if (!root.isRecord()) {
+            return;
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(yaml);
+        } catch (IOException | RuntimeException e) {
+            return; // malformed YAML: Jackson's own pass reports it with the line
+        }
+        if (tree == null || tree.isMissingNode() || !tree.isObject()) {
+            return; // an empty file or a scalar: Jackson's own pass says so
+        }
+        required(mapper, yaml, tree, root, "", source);
+    }
+
+    private static void required(ObjectMapper mapper, byte[] yaml, JsonNode node, Type type, String pointer,
+            String source) {
+        if (node == null || node.isNull() || type == null) {
+            return;
+        }
+        Class<?> raw = raw(type);
+        if (raw != null && raw.isRecord() && node.isObject()) {
+            for (RecordComponent c : raw.getRecordComponents()) {
+                String name = SNAKE.translate(c.getName());
+                JsonNode value = node.get(name);
+                String at = pointer + "/" + name;
+                if (value == null || value.isNull()) {
+                    if (c.isAnnotationPresent(OptionalKey.class)) {
+                        continue;
+                    }
+                    if (value == null) {
+                        throw new ConfigException(source + ", field " + at + ": missing; every field must be given"
+                                + " (add '" + name + ": ...')", at, null);
+                    }
+                    int line = lineOf(mapper, yaml, at);
+                    throw new ConfigException(source + (line > 0 ? ":" + line : "") + ", field " + at + ": has no"
+                            + " value; write a value after '" + name + ":'", at, null);
+                }
+                required(mapper, yaml, value, c.getGenericType(), at, source);
+            }
+            return;
+        }
+        Type element = element(type);
+        if (element == null) {
+            return;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                required(mapper, yaml, node.get(i), element, pointer + "/" + i, source);
+            }
+        } else if (node.isObject() && Map.class.isAssignableFrom(raw == null ? Object.class : raw)) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                required(mapper, yaml, e.getValue(), element, pointer + "/" + e.getKey(), source);
+            }
         }
     }
 

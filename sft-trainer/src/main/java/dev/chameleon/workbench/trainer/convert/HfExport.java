@@ -1,11 +1,7 @@
 package dev.chameleon.workbench.trainer.convert;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.Initializer;
-import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.finetune.BaseModel;
 import dev.chameleon.workbench.trainer.generate.GenerationException;
 import dev.chameleon.workbench.trainer.generate.HfFolders;
 import dev.chameleon.workbench.trainer.generate.ModelFiles;
@@ -66,10 +62,8 @@ public final class HfExport {
                     + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            ChameleonModel net = new ChameleonModel(files.model());
-            net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);          // every weight is read next
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
-            Checkpoint.readModel(files.checkpoint(), net.getParameters());
+            // A LoRA checkpoint is its base plus the adapters, merged here (W + (alpha / r) B A) before writing.
+            ChameleonModel net = BaseModel.loadMerged(files.checkpoint(), files.model(), manager);
             Map<String, Path> copies = new LinkedHashMap<>();
             copies.put(HfCheckpoint.TOKENIZER, files.textTokenizer());
             copies.put(HfFolders.IMAGE_TOKENIZER, files.imageTokenizer());

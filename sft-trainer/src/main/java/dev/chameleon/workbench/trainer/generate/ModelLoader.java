@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.finetune.BaseModel;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
@@ -53,10 +54,10 @@ final class ModelLoader {
             checkCompatible(files.model(), text, img, files.checkpoint().toString());
             NDManager manager = NDManager.newBaseManager();
             try {
-                ChameleonModel net = new ChameleonModel(files.model());
-                net.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+                ChameleonModel net;
                 try {
-                    Checkpoint.readModel(files.checkpoint(), net.getParameters());
+                    // A LoRA or image-head checkpoint holds only what trained: its base comes first, adapters merged.
+                    net = BaseModel.loadMerged(files.checkpoint(), files.model(), manager);
                 } catch (IOException e) {
                     throw new GenerationException(files.checkpoint() + " cannot be read (" + e.getMessage()
                             + "); the checkpoint is damaged or from another version, use another one", e);

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.hf;
 
+import dev.chameleon.workbench.trainer.hf.json.StrictJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.io.IOException;

@@ -134,14 +134,14 @@ public final class HfCheckpoint implements Closeable {
 
     /**
      * Loads the language model's weights into {@code model}, which must have been built from {@link #modelConfig()}
-     * (and initialised). Every parameter must find its tensor with the same number of elements and the same
+     * (and initialised), with or without LoRA adapters (they are left as they are). Every base parameter must find its tensor with the same number of elements and the same
      * non-unit dimensions; a language-model tensor that no parameter takes is refused too, since it would mean the
      * checkpoint computes something our model does not.
      *
      * @param progress told (tensors done, tensors in all) after each tensor; may be null
      */
     public void loadInto(ChameleonModel model, Progress progress) throws IOException {
-        PairList<String, Parameter> params = model.getParameters();
+        PairList<String, Parameter> params = model.baseParameters();             // LoRA adapters are not in it
         Set<String> expected = new HashSet<>();
         long largest = 0;
         List<String[]> plan = new ArrayList<>();                                // {our name, hf name}
@@ -223,6 +223,10 @@ public final class HfCheckpoint implements Closeable {
             throw new InvalidHfCheckpointException(out, "the model ties its embedding and output head; the Hugging"
                     + " Face Chameleon does not, train with tied_embeddings: false");
         }
+        if (model.hasUnmergedAdapters()) {
+            throw new InvalidHfCheckpointException(out, "the model has LoRA adapters that are not merged; merge them"
+                    + " first (ChameleonModel.mergeLora), or write them alone in the PEFT layout");
+        }
         if (!dtype.isFloat()) {
             throw new IllegalArgumentException("dtype must be a float type (F32, F16, BF16), got " + dtype);
         }
@@ -241,7 +245,7 @@ public final class HfCheckpoint implements Closeable {
         Files.createDirectories(tmp);
         try {
             ShardedSafetensorsWriter w = new ShardedSafetensorsWriter(maxShardBytes).metadata("format", "pt");
-            for (Pair<String, Parameter> p : model.getParameters()) {
+            for (Pair<String, Parameter> p : model.baseParameters()) {             // merged adapters are in these
                 String hf = HfWeights.hfName(p.getKey()).orElseThrow(() -> new IllegalStateException(
                         "no Hugging Face name for parameter " + p.getKey()));
                 NDArray a = p.getValue().getArray();

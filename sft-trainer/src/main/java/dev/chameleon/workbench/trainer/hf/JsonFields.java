@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.hf;
 
+import dev.chameleon.workbench.trainer.hf.json.StrictJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,17 +141,6 @@ final class JsonFields {
     }
 
     static String describe(JsonNode n) {
-        return switch (n.getNodeType()) {
-            case STRING -> "the string \"" + abbreviate(n.textValue()) + "\"";
-            case NUMBER -> "the number " + abbreviate(n.asText());
-            case BOOLEAN -> String.valueOf(n.booleanValue());
-            case ARRAY -> "a list";
-            case OBJECT -> "an object";
-            default -> n.getNodeType().toString().toLowerCase();
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        return StrictJson.describe(n);
     }
 }

@@ -32,16 +32,27 @@ final class Attention extends AbstractBlock {
     private final Parameter qBias;
     private final Parameter kGain;
     private final Parameter kBias;
+    /** LoRA adapters of wq, wk, wv, wo; null where the projection has none. */
+    private final LoraAdapter loraQ;
+    private final LoraAdapter loraK;
+    private final LoraAdapter loraV;
+    private final LoraAdapter loraO;
     /** Ones and zeros (hd) for the fused LayerNorm of the cached path; made on first use. */
     private NDArray[] unit;
 
-    Attention(ModelConfig c) {
+    /** Attention of shape {@code c}, with LoRA adapters on the projections {@code lora} names (null: none). */
+    Attention(ModelConfig c, LoraConfig lora) {
         this.c = c;
         int hd = c.headDim();
         wq = addChildBlock("wq", Linear.builder().setUnits((long) c.heads() * hd).optBias(false).build());
         wk = addChildBlock("wk", Linear.builder().setUnits((long) c.kvHeads() * hd).optBias(false).build());
         wv = addChildBlock("wv", Linear.builder().setUnits((long) c.kvHeads() * hd).optBias(false).build());
         wo = addChildBlock("wo", Linear.builder().setUnits(c.hidden()).optBias(false).build());
+        // Added after the projections, so the projections keep their child numbers (and saved names).
+        loraQ = adapter(c, lora, "q_proj");
+        loraK = adapter(c, lora, "k_proj");
+        loraV = adapter(c, lora, "v_proj");
+        loraO = adapter(c, lora, "o_proj");
         if (c.qkNorm()) {
             qGain = addParameter(norm("q_gain", Parameter.Type.GAMMA, c.heads(), hd));
             qBias = addParameter(norm("q_bias", Parameter.Type.BETA, c.heads(), hd));
@@ -54,6 +65,15 @@ final class Attention extends AbstractBlock {
 
     private static Parameter norm(String name, Parameter.Type type, int heads, int hd) {
         return Parameter.builder().setName(name).setType(type).optShape(new Shape(heads, 1, hd)).build();
+    }
+
+    /** A LoRA adapter for {@code target}, added as the next child block; null when {@code lora} does not adapt it. */
+    private LoraAdapter adapter(ModelConfig c, LoraConfig lora, String target) {
+        if (lora == null || !lora.adapts(target)) {
+            return null;
+        }
+        long[] io = LoraConfig.inOut(c, target);                                 // {in, out}
+        return addChildBlock("lora_" + target, new LoraAdapter(target, io[0], io[1], lora));
     }
 
     @Override
@@ -76,9 +96,9 @@ final class Attention extends AbstractBlock {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int hd = c.headDim();
-        NDArray q = wq.forward(ps, new NDList(x), false).head();                // (B, T, H*hd)
-        NDArray k = wk.forward(ps, new NDList(x), false).head();                // (B, T, KV*hd)
-        NDArray v = wv.forward(ps, new NDList(x), false).head();                // (B, T, KV*hd)
+        NDArray q = LoraAdapter.project(ps, wq, loraQ, x, false);              // (B, T, H*hd)
+        NDArray k = LoraAdapter.project(ps, wk, loraK, x, false);              // (B, T, KV*hd)
+        NDArray v = LoraAdapter.project(ps, wv, loraV, x, false);              // (B, T, KV*hd)
         if (t == 1) {
             q = q.reshape(b, c.heads(), 1, hd);                                  // (B, H, 1, hd)
             k = k.reshape(b, c.kvHeads(), 1, hd);                                // (B, KV, 1, hd)
@@ -114,7 +134,7 @@ final class Attention extends AbstractBlock {
         }
         NDArray out = scores.softmax(-1).matMul(kv[1])                           // (B, KV, g, hd)
                 .reshape(b, 1, (long) c.heads() * hd);                           // (B, 1, H*hd): head h = kv*g + j
-        return wo.forward(ps, new NDList(out), false).head();                    // (B, 1, d)
+        return LoraAdapter.project(ps, wo, loraO, out, false);                  // (B, 1, d)
     }
 
     /** Ones and zeros of length hd for the unscaled fused LayerNorm, made once and kept with the weights. */
@@ -134,9 +154,9 @@ final class Attention extends AbstractBlock {
     private NDArray[] project(ParameterStore ps, NDArray x, NDList cosSin, boolean training) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        NDArray q = heads(wq.forward(ps, new NDList(x), training).head(), b, t, c.heads());   // (B, H, T, hd)
-        NDArray k = heads(wk.forward(ps, new NDList(x), training).head(), b, t, c.kvHeads()); // (B, KV, T, hd)
-        NDArray v = heads(wv.forward(ps, new NDList(x), training).head(), b, t, c.kvHeads()); // (B, KV, T, hd)
+        NDArray q = heads(LoraAdapter.project(ps, wq, loraQ, x, training), b, t, c.heads());   // (B, H, T, hd)
+        NDArray k = heads(LoraAdapter.project(ps, wk, loraK, x, training), b, t, c.kvHeads()); // (B, KV, T, hd)
+        NDArray v = heads(LoraAdapter.project(ps, wv, loraV, x, training), b, t, c.kvHeads()); // (B, KV, T, hd)
         if (c.qkNorm()) {
             q = layerNorm(q, ps.getValue(qGain, x.getDevice(), training), ps.getValue(qBias, x.getDevice(), training));
             k = layerNorm(k, ps.getValue(kGain, x.getDevice(), training), ps.getValue(kBias, x.getDevice(), training));
@@ -167,7 +187,7 @@ final class Attention extends AbstractBlock {
         }
         NDArray out = weights.matMul(v)                                          // (B, H, T, hd)
                 .transpose(0, 2, 1, 3).reshape(b, t, (long) c.heads() * hd);    // (B, T, H*hd)
-        return wo.forward(ps, new NDList(out), training);                        // (B, T, d)
+        return new NDList(LoraAdapter.project(ps, wo, loraO, out, training));    // (B, T, d)
     }
 
     /** (B, T, n*hd) to (B, n, T, hd). */
@@ -194,6 +214,23 @@ final class Attention extends AbstractBlock {
         wq.initialize(manager, dataType, x);
         wk.initialize(manager, dataType, x);
         wv.initialize(manager, dataType, x);
-        wo.initialize(manager, dataType, new Shape(x.get(0), x.get(1), (long) c.heads() * c.headDim()));
+        Shape heads = new Shape(x.get(0), x.get(1), (long) c.heads() * c.headDim()); // (B, T, H*hd)
+        wo.initialize(manager, dataType, heads);
+        for (LoraAdapter a : adapters()) {
+            a.initialize(manager, dataType, a == loraO ? heads : x);
+        }
+    }
+
+    /** The LoRA adapters of this block's projections (empty without LoRA). */
+    java.util.List<LoraAdapter> adapters() {
+        return LoraAdapter.present(loraQ, loraK, loraV, loraO);
+    }
+
+    /** Folds each adapter into its projection's weight (W += (alpha / r) B A). */
+    void mergeLora() {
+        LoraAdapter.merge(loraQ, wq);
+        LoraAdapter.merge(loraK, wk);
+        LoraAdapter.merge(loraV, wv);
+        LoraAdapter.merge(loraO, wo);
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.List;
  * causal mask; optionally, as the third input (pass a zero mask when there are no documents), positions
  * (B, T) restarting at each packed document. Output: logits (B, T, V).
  *
+ * <p>With a {@link LoraConfig}, the projections it names carry low-rank adapters ({@code ..._lora_a} (r, in) and
+ * {@code ..._lora_b} (out, r) parameters, added after the base weights so those keep their names);
+ * {@link #baseParameters()} and {@link #adapterParameters()} split the two, and {@link #mergeLora()} folds the
+ * adapters into the base weights.
+ *
  * <p>For generation, {@link #forwardCached} runs only the new positions against a {@link KvCache} of the earlier
  * ones and gives the same logits (checked to 1e-4 by KvCacheTest); the training forward above does not use it.
  */
@@ -34,6 +40,7 @@ public final class ChameleonModel extends AbstractBlock {
     public static final float BLOCKED = -1e9f;
 
     private final ModelConfig c;
+    private final LoraConfig lora;
     private final Parameter embedding;
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RmsNorm norm;
@@ -41,7 +48,13 @@ public final class ChameleonModel extends AbstractBlock {
     private final RotaryEmbedding rope;
 
     public ChameleonModel(ModelConfig config) {
+        this(config, null);
+    }
+
+    /** A model of shape {@code config} with LoRA adapters as {@code lora} says (null: none). */
+    public ChameleonModel(ModelConfig config, LoraConfig lora) {
         this.c = config;
+        this.lora = lora;
         if (c.tiedEmbeddings()) {
             throw new IllegalArgumentException("tied_embeddings: true is not supported by ChameleonModel;"
                     + " Chameleon unties them, set tied_embeddings: false");
@@ -49,7 +62,7 @@ public final class ChameleonModel extends AbstractBlock {
         embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(c.vocabSize(), c.hidden())).build());
         for (int i = 0; i < c.layers(); i++) {
-            layers.add(addChildBlock("layer" + i, new DecoderLayer(c)));
+            layers.add(addChildBlock("layer" + i, new DecoderLayer(c, lora)));
         }
         norm = addChildBlock("norm", new RmsNorm(c.hidden(), c.rmsEps()));
         head = addChildBlock("head", Linear.builder().setUnits(c.vocabSize()).optBias(false).build());
@@ -59,6 +72,76 @@ public final class ChameleonModel extends AbstractBlock {
 
     public ModelConfig config() {
         return c;
+    }
+
+    /** The LoRA adapters' settings, or null when the model has none. */
+    public LoraConfig lora() {
+        return lora;
+    }
+
+    /** One LoRA adapter as stored: layer, PEFT target name, A (r, in) and B (out, r). */
+    public record Adapter(int layer, String target, Parameter a, Parameter b) {
+    }
+
+    /** Every LoRA adapter, layer by layer, attention's before the feed-forward's (empty without LoRA). */
+    public List<Adapter> adapters() {
+        List<Adapter> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (LoraAdapter a : layers.get(i).adapters()) {
+                out.add(new Adapter(i, a.target(), a.a(), a.b()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code name} (as in {@link #getParameters()}) is a LoRA adapter's matrix. */
+    public static boolean isAdapterParameter(String name) {
+        return name.endsWith("_" + LoraAdapter.A) || name.endsWith("_" + LoraAdapter.B);
+    }
+
+    /** The parameters of the model without its adapters, in model order: what a base checkpoint holds. */
+    public PairList<String, Parameter> baseParameters() {
+        PairList<String, Parameter> out = new PairList<>();
+        for (Pair<String, Parameter> p : getParameters()) {
+            if (!isAdapterParameter(p.getKey())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The adapters' A and B matrices, in model order (empty without LoRA). */
+    public PairList<String, Parameter> adapterParameters() {
+        PairList<String, Parameter> out = new PairList<>();
+        for (Pair<String, Parameter> p : getParameters()) {
+            if (isAdapterParameter(p.getKey())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Folds every adapter into its base weight, {@code W' = W + (alpha / r) B A}, after which the adapters add
+     * nothing in the forward; the logits stay what the adapted model gave (to float rounding). Nothing to do
+     * without LoRA.
+     */
+    public void mergeLora() {
+        for (DecoderLayer layer : layers) {
+            layer.mergeLora();
+        }
+    }
+
+    /** Whether the model has adapters that are not merged yet. */
+    public boolean hasUnmergedAdapters() {
+        for (DecoderLayer layer : layers) {
+            for (LoraAdapter a : layer.adapters()) {
+                if (!a.merged()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The causal mask (1, 1, T, T): 0 on and below the diagonal, {@link #BLOCKED} above. */

@@ -23,12 +23,25 @@ final class DecoderLayer extends AbstractBlock {
     private final RmsNorm ffnNorm;
     private final SwiGlu ffn;
 
-    DecoderLayer(ModelConfig c) {
+    DecoderLayer(ModelConfig c, LoraConfig lora) {
         this.c = c;
         attentionNorm = addChildBlock("attention_norm", new RmsNorm(c.hidden(), c.rmsEps()));
-        attention = addChildBlock("attention", new Attention(c));
+        attention = addChildBlock("attention", new Attention(c, lora));
         ffnNorm = addChildBlock("ffn_norm", new RmsNorm(c.hidden(), c.rmsEps()));
-        ffn = addChildBlock("ffn", new SwiGlu(c.hidden(), c.ffnHidden()));
+        ffn = addChildBlock("ffn", new SwiGlu(c, lora));
+    }
+
+    /** The LoRA adapters of this layer, attention's first (empty without LoRA). */
+    java.util.List<LoraAdapter> adapters() {
+        java.util.List<LoraAdapter> out = new java.util.ArrayList<>(attention.adapters());
+        out.addAll(ffn.adapters());
+        return out;
+    }
+
+    /** Folds every adapter of this layer into its projection. */
+    void mergeLora() {
+        attention.mergeLora();
+        ffn.mergeLora();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.chameleon.workbench.trainer.render.RenderedExample;
 import dev.chameleon.workbench.trainer.render.SnapshotExamples;
 import dev.chameleon.workbench.trainer.tokens.ImageTokenizer;
 import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
+import dev.chameleon.workbench.trainer.tokens.VocabularyLayout;
 import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
 import dev.chameleon.workbench.trainer.train.Provenance;
 import dev.chameleon.workbench.trainer.train.SftRun;
@@ -58,7 +59,9 @@ public final class SftRecipe {
         tokenizerFiles.put("image:" + imageFile.getFileName(), imageFile);
         copyTokenizers(Path.of(c.outDir()), textFile, imageFile);
         Provenance provenance = Provenance.of(c, model, snapshot, tokenizerFiles);
-        return SftRun.run(c, model, examples, text.layout().pad(), provenance, resume, console, null);
+        VocabularyLayout layout = text.layout();
+        int[] imageRows = {layout.imageCodeStart(), layout.imageCodeStart() + layout.codebookSize()};
+        return SftRun.run(c, model, examples, layout.pad(), imageRows, provenance, resume, console, null);
     }
 
     /**
@@ -90,9 +93,21 @@ public final class SftRecipe {
         return new Rendered(List.copyOf(all), guidance.size());
     }
 
-    /** The model config a run of {@code c} trains: its preset with the run's dropout, z-loss and the vocabulary's size. */
+    /**
+     * The model config a run of {@code c} trains: its preset with the run's dropout, z-loss and the vocabulary's size,
+     * or, with {@code init_from}, the base checkpoint's shape (whose vocabulary the tokenizer must match).
+     */
     public static ModelConfig model(TrainConfig c, TextTokenizer text) {
-        return c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+        if (c.initFrom() == null) {
+            return c.withTraining(c.resolveModel().withVocabSize(text.layout().size()));
+        }
+        ModelConfig model = c.resolveModel();                                   // the base checkpoint's own shape
+        if (model.vocabSize() != text.layout().size()) {
+            throw new IllegalArgumentException("init_from " + c.initFrom() + " has a vocabulary of " + model.vocabSize()
+                    + " ids but text_tokenizer " + c.textTokenizer() + " has " + text.layout().size()
+                    + "; use the tokenizer.json that came with the checkpoint");
+        }
+        return model;
     }
 
     /** The image tokenizer's checkpoint file a config names (its folder's {@value VqImageTokenizer#CHECKPOINT}). */

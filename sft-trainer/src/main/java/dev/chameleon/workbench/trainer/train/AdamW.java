@@ -4,15 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * AdamW written over NDArrays, so that norms and embeddings can be left out of weight decay and the moments
@@ -27,6 +31,10 @@ import java.util.List;
  * </pre>
  * Every update is in place, outside gradient recording; the moments live on the manager given at creation,
  * so a per-step NDScope closes only temporaries. {@link #step} also zeroes the gradients.
+ *
+ * <p>A parameter may train only a range of its rows (Anole's recipe: the image-code rows of the output head,
+ * {@code rows = [from, to)}): its moments are (to - from, ...), the gradient norm and the update read only those
+ * rows, and the other rows are never written, so they stay bit-identical.
  */
 public final class AdamW {
 
@@ -35,6 +43,8 @@ public final class AdamW {
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
     private final boolean[] decays;
+    /** {from, to} of the rows each parameter trains, or null for all of them. */
+    private final long[][] rows;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -48,25 +58,58 @@ public final class AdamW {
      */
     public AdamW(PairList<String, Parameter> params, NDManager manager, double beta1, double beta2, double eps,
             double weightDecay, boolean decayAll) {
+        this(params, manager, beta1, beta2, eps, weightDecay, decayAll, Map.of());
+    }
+
+    /**
+     * @param rowRanges parameter name to the {from, to} rows it trains; parameters not named train whole
+     */
+    public AdamW(PairList<String, Parameter> params, NDManager manager, double beta1, double beta2, double eps,
+            double weightDecay, boolean decayAll, Map<String, long[]> rowRanges) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decays = new boolean[params.size()];
+        this.rows = new long[params.size()][];
         int i = 0;
         for (Pair<String, Parameter> p : params) {
             NDArray w = p.getValue().getArray();
             names.add(p.getKey());
             weights.add(w);
-            m.add(manager.zeros(w.getShape(), w.getDataType()));
-            v.add(manager.zeros(w.getShape(), w.getDataType()));
+            long[] r = rowRanges.get(p.getKey());
+            Shape shape = w.getShape();
+            if (r != null) {
+                long[] dims = shape.getShape().clone();
+                dims[0] = r[1] - r[0];
+                shape = new Shape(dims);                                         // (to - from, ...)
+            }
+            rows[i] = r;
+            m.add(manager.zeros(shape, w.getDataType()));
+            v.add(manager.zeros(shape, w.getDataType()));
             decays[i++] = decayAll || decayedByDefault(p.getKey(), p.getValue());
         }
     }
 
-    /** Plain weight matrices decay; norm gains and biases and the token embedding do not. */
+    /** Plain weight matrices and LoRA adapters decay; norm gains and biases and the token embedding do not. */
     static boolean decayedByDefault(String name, Parameter p) {
-        return p.getType() == Parameter.Type.WEIGHT && !name.endsWith("embedding");
+        return (p.getType() == Parameter.Type.WEIGHT && !name.endsWith("embedding"))
+                || ChameleonModel.isAdapterParameter(name);
+    }
+
+    /** Parameter elements this optimizer updates (rows ranges counted as their rows). */
+    public long trainedElements() {
+        long n = 0;
+        for (NDArray a : m) {
+            n += a.size();
+        }
+        return n;
+    }
+
+    /** The gradient of parameter {@code i}, only its trained rows when it has a row range. */
+    private NDArray gradient(int i) {
+        NDArray g = weights.get(i).getGradient();
+        return rows[i] == null ? g : g.get(new NDIndex(rows[i][0] + ":" + rows[i][1]));
     }
 
     /** Names of the parameters that get weight decay. */
@@ -93,8 +136,8 @@ public final class AdamW {
     /** The L2 norm of all gradients together; one host sync. Temporaries belong to the caller's scope. */
     public float gradientNorm() {
         NDList squares = new NDList(weights.size());
-        for (NDArray w : weights) {
-            NDArray g = w.getGradient();
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray g = gradient(i);
             squares.add(g.mul(g).sum().reshape(1));
         }
         return NDArrays.concat(squares).sum().sqrt().getFloat();
@@ -113,14 +156,26 @@ public final class AdamW {
         for (int i = 0; i < weights.size(); i++) {
             NDArray w = weights.get(i);
             NDArray grad = w.getGradient();
-            NDArray g = gradScale == 1f ? grad : grad.mul(gradScale);
+            NDArray part = gradient(i);
+            NDArray g = gradScale == 1f ? part : part.mul(gradScale);
             m.get(i).muli(beta1).addi(g.mul(1 - beta1));
             v.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
-            if (decays[i] && weightDecay > 0) {
-                w.muli(1 - lr * weightDecay);
-            }
             NDArray denom = v.get(i).div(c2).sqrt().addi(eps);
-            w.subi(m.get(i).div(c1).divi(denom).muli(lr));
+            NDArray update = m.get(i).div(c1).divi(denom).muli(lr);
+            if (rows[i] == null) {
+                if (decays[i] && weightDecay > 0) {
+                    w.muli(1 - lr * weightDecay);
+                }
+                w.subi(update);
+            } else {
+                // Only the trained rows are read and written back; the others are never touched.
+                NDIndex range = new NDIndex(rows[i][0] + ":" + rows[i][1]);
+                NDArray r = w.get(range);                                        // (to - from, ...)
+                if (decays[i] && weightDecay > 0) {
+                    r = r.mul(1 - lr * weightDecay);
+                }
+                w.set(range, r.sub(update));
+            }
             grad.subi(grad);
         }
     }

@@ -38,6 +38,8 @@ final class DataParallel {
     private final List<Device> devices;
     private final List<ParameterStore> stores = new ArrayList<>();
     private final List<NDArray> weights = new ArrayList<>();
+    /** Whether each parameter trains; frozen ones have no gradient to reduce and never change. */
+    private final List<Boolean> trains = new ArrayList<>();
     private final List<List<NDArray>> copies = new ArrayList<>();
 
     /**
@@ -52,6 +54,7 @@ final class DataParallel {
         stores.add(new ParameterStore(manager, false));
         for (Pair<String, Parameter> p : params) {
             weights.add(p.getValue().getArray());
+            trains.add(p.getValue().requiresGradient());
         }
         for (int r = 1; r < devices.size(); r++) {
             Device d = devices.get(r);
@@ -62,7 +65,7 @@ final class DataParallel {
                 // duplicate() on the same device: toDevice would hand back the parameter itself, not a copy.
                 NDArray copy = w.getDevice().equals(d) ? w.duplicate() : w.toDevice(d, true);
                 copy.attach(manager);
-                copy.setRequiresGradient(true);
+                copy.setRequiresGradient(p.getValue().requiresGradient());   // frozen weights stay frozen
                 byId.put(p.getValue().getId(), copy);
                 list.add(copy);
             }
@@ -94,6 +97,9 @@ final class DataParallel {
         Device first = devices.get(0);
         for (List<NDArray> replica : copies) {
             for (int i = 0; i < weights.size(); i++) {
+                if (!trains.get(i)) {
+                    continue;
+                }
                 NDArray g = replica.get(i).getGradient();
                 weights.get(i).getGradient().addi(g.toDevice(first, false));
                 g.subi(g);
@@ -107,6 +113,9 @@ final class DataParallel {
             List<NDArray> replica = copies.get(r - 1);
             Device d = devices.get(r);
             for (int i = 0; i < weights.size(); i++) {
+                if (!trains.get(i)) {
+                    continue;
+                }
                 replica.get(i).set(new NDIndex("..."), weights.get(i).toDevice(d, false));
             }
         }

@@ -1,5 +1,6 @@
 package dev.chameleon.workbench.trainer.train;
 
+import dev.chameleon.workbench.trainer.model.LoraConfig;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 
 import java.util.Locale;
@@ -86,6 +87,44 @@ public record MemoryEstimate(long weights, long gradients, long optimizer, long 
                 + otherActivationElements(model, seqLen)) * weightBytes;
         long logits = 3L * microBatch * seqLen * model.vocabSize() * FP32;
         return new MemoryEstimate(weights, gradients, optimizer, activations, logits);
+    }
+
+    /**
+     * The estimate for {@code run} on {@code model} (the resolved model): full fine-tuning, LoRA (gradients and
+     * AdamW state for the adapters only, {@link LoraConfig#parameterCount}; the adapters' own activations added), or
+     * Anole's image-head rows (the head's gradient is computed whole, V * d, but AdamW keeps state for the K image
+     * rows only, K = the image codes, {@code imageCodes}). Frozen weights need neither gradients nor optimizer state.
+     */
+    public static MemoryEstimate forRun(TrainConfig run, ModelConfig model, int imageCodes) {
+        MemoryEstimate full = of(model, run.seqLen(), run.batchSize(), FP32, model.parameterCount());
+        LoraConfig lora = run.lora();
+        if (lora != null) {
+            long adapters = lora.parameterCount(model);
+            long extra = (long) run.batchSize() * model.layers() * loraActivationElements(model, lora, run.seqLen())
+                    * FP32;
+            return new MemoryEstimate(full.weights() + adapters * FP32, adapters * FP32, adapters * 2L * FP32,
+                    full.activations() + extra, full.logits());
+        }
+        if (run.trainOnly().equals(TrainConfig.IMAGE_HEAD_ROWS)) {
+            long head = model.outputHeadParameters();
+            long rows = (long) imageCodes * model.hidden();
+            return new MemoryEstimate(full.weights(), head * FP32, rows * 2L * FP32, full.activations(),
+                    full.logits());
+        }
+        return full;
+    }
+
+    /**
+     * Elements one layer's adapters keep for one row of {@code t} tokens: per adapted projection (in, out),
+     * t * (in (dropped input, if dropout) + r (A x) + 2 out (B A x, scaled) + out (the sum with W x)).
+     */
+    static long loraActivationElements(ModelConfig c, LoraConfig lora, long t) {
+        long n = 0;
+        for (String target : lora.targets()) {
+            long[] io = LoraConfig.inOut(c, target);
+            n += t * ((lora.dropout() > 0 ? io[0] : 0) + lora.rank() + 3 * io[1]);
+        }
+        return n;
     }
 
     /** Elements one decoder layer's forward keeps for one row of {@code t} tokens (the class comment's per_layer). */

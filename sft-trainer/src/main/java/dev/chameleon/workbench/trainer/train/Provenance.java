@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.chameleon.workbench.trainer.finetune.BaseModel;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,9 +33,12 @@ import java.util.TreeMap;
  * @param codeVersion   the sft-trainer version (jar manifest), or "dev" from classes
  * @param libraries     DJL, the engine and Java versions
  * @param seed          the run's seed
+ * @param base          the weights the run started from ({@link BaseModel#provenance()}: path, kind, config hash,
+ *                      step), or null for random weights
  */
 public record Provenance(String snapshotHash, String resolvedConfig, String configSha256,
-                         Map<String, String> tokenizers, String codeVersion, Map<String, String> libraries, long seed) {
+                         Map<String, String> tokenizers, String codeVersion, Map<String, String> libraries, long seed,
+                         Map<String, Object> base) {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -57,7 +61,7 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
             libs.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
             libs.put("java", System.getProperty("java.version"));
             return new Provenance(snapshotHash(snapshot), yaml, sha256(yaml.getBytes(StandardCharsets.UTF_8)), tok,
-                    buildVersion(), libs, config.seed());
+                    buildVersion(), libs, config.seed(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,6 +82,12 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
         }
     }
 
+    /** This provenance with the weights the run started from ({@link BaseModel#provenance()}). */
+    public Provenance withBase(Map<String, Object> startedFrom) {
+        return new Provenance(snapshotHash, resolvedConfig, configSha256, tokenizers, codeVersion, libraries, seed,
+                startedFrom);
+    }
+
     /** This provenance at {@code step}, as JSON. */
     public String json(long step) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -89,6 +99,9 @@ public record Provenance(String snapshotHash, String resolvedConfig, String conf
         out.put("code_version", codeVersion);
         out.put("libraries", libraries);
         out.put("resolved_config", resolvedConfig);
+        if (base != null) {
+            out.put("base", base);
+        }
         try {
             return JSON.writeValueAsString(out);
         } catch (IOException e) {

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
+import dev.chameleon.workbench.trainer.finetune.BaseModel;
+import dev.chameleon.workbench.trainer.finetune.PeftAdapters;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.render.Modality;
@@ -36,7 +38,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The SFT recipe, top to bottom: setup (seed, model, AdamW, resume), data (rendered examples, weighted
+ * The SFT recipe, top to bottom: setup (seed, model, what trains, AdamW, init_from weights, resume), data (rendered examples, weighted
  * sampling, packing, micro-batches), the train loop (warm-up + cosine LR, gradient accumulation, global-norm
  * clipping, metrics), checkpoints, cleanup. Each part is a small class of this package.
  *
@@ -88,15 +90,31 @@ public final class SftRun {
      */
     public static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
             Provenance provenance, boolean resume, PrintWriter console, StepListener listener) throws IOException {
+        return run(config, model, examples, padToken, null, provenance, resume, console, listener);
+    }
+
+    /**
+     * {@link #run} with the token ids of the image codes, {from, to}: the rows Anole's recipe
+     * ({@code train_only: image_head_rows}) trains; may be null for every other run.
+     */
+    public static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
+            int[] imageRows, Provenance provenance, boolean resume, PrintWriter console, StepListener listener)
+            throws IOException {
         List<Device> devices = Devices.resolve(config.devices(), Engine.getInstance().getGpuCount(),
                 config.batchSize());
-        return run(config, model, examples, padToken, provenance, resume, console, listener, devices);
+        return run(config, model, examples, padToken, imageRows, provenance, resume, console, listener, devices);
     }
 
     /** {@link #run} on the given devices (tests name the CPU twice to exercise the data-parallel path). */
     static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
             Provenance provenance, boolean resume, PrintWriter console, StepListener listener, List<Device> devices)
             throws IOException {
+        return run(config, model, examples, padToken, null, provenance, resume, console, listener, devices);
+    }
+
+    private static Result run(TrainConfig config, ModelConfig model, List<RenderedExample> examples, int padToken,
+            int[] imageRows, Provenance provenance, boolean resume, PrintWriter console, StepListener listener,
+            List<Device> devices) throws IOException {
         // ---- setup: folders, seed, model, optimizer, resume
         Path out = Path.of(config.outDir());
         Files.createDirectories(out);
@@ -110,24 +128,39 @@ public final class SftRun {
         double tokensPerSecondSum = 0;
         StepMetrics last = null;
         try (NDManager runManager = NDManager.newBaseManager(devices.get(0))) {
-            ChameleonModel net = new ChameleonModel(model);
+            BaseModel base = config.initFrom() == null ? null : BaseModel.resolve(config.initFrom());
+            ChameleonModel net = new ChameleonModel(model, config.lora());
             net.initialize(runManager, DataType.FLOAT32, new Shape(b, t));
-            PairList<String, Parameter> params = net.getParameters();
-            AdamW optimizer = new AdamW(params, runManager, config.beta1(), config.beta2(), config.eps(),
-                    config.weightDecay(), config.decayNormsAndEmbeddings());
+            // What trains: every weight, the LoRA adapters, or the head's image rows; the rest is frozen (no
+            // gradient is computed or kept for it) and, in a partial run, left out of checkpoints.
+            PairList<String, Parameter> trained = Trainable.select(config, net);
+            Map<String, long[]> rows = Trainable.rowRanges(config, net, imageRows);
+            AdamW optimizer = new AdamW(trained, runManager, config.beta1(), config.beta2(), config.eps(),
+                    config.weightDecay(), config.decayNormsAndEmbeddings(), rows);
+            console.println(Trainable.describe(config, net, optimizer.trainedElements()));
+            PairList<String, Parameter> saved = config.partial() ? trained : net.getParameters();
             Optional<CheckpointInfo> newest = CheckpointInfo.latest(out);
             if (!resume && newest.isPresent()) {
                 throw new IllegalStateException(out + " already holds checkpoints (" + newest.get().dir()
                         + "); pass --resume to continue that run, or choose another out_dir");
             }
-            if (resume && newest.isPresent()) {
+            boolean resuming = resume && newest.isPresent();
+            if (base != null) {
+                provenance = provenance.withBase(base.provenance());
+                // A whole checkpoint being resumed replaces every weight; a partial one only what trained.
+                if (!resuming || config.partial()) {
+                    base.loadInto(net);                                          // before step 1
+                    console.println("weights from " + base.dir() + " (" + base.kind() + ")");
+                }
+            }
+            if (resuming) {
                 Path latest = newest.get().dir();
-                Checkpoint.readModel(latest, params);
+                Checkpoint.readModel(latest, saved);
                 Checkpoint.readOptimizer(latest, optimizer::load);
                 start = (int) newest.get().step();
                 console.println("resumed from " + latest + " at step " + start);
             }
-            DataParallel replicas = new DataParallel(params, devices, runManager);
+            DataParallel replicas = new DataParallel(net.getParameters(), devices, runManager);
             if (devices.size() > 1) {
                 console.println("data parallel over " + devices + ": each micro-batch of " + b
                         + " windows is split across them");
@@ -157,8 +190,12 @@ public final class SftRun {
 
                     // ---- checkpoint: every N steps and at the end, atomically, keep-last-N
                     if (m.step() % config.checkpointEvery() == 0 || m.step() == config.steps()) {
-                        Checkpoint.write(out, m.step(), params, optimizer::save, provenance.json(m.step()),
-                                config.keepLast());
+                        Path written = Checkpoint.write(out, m.step(), saved, optimizer::save,
+                                provenance.json(m.step()), config.keepLast());
+                        if (config.lora() != null) {
+                            // The same adapters in PEFT's layout beside model.bin, for transformers + peft.
+                            PeftAdapters.write(net, config.initFrom(), written);
+                        }
                     }
                     if (listener != null) {
                         listener.afterStep(m, runManager);

@@ -3,6 +3,9 @@ package dev.chameleon.workbench.trainer.train;
 import dev.chameleon.workbench.curation.model.Category;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
 import dev.chameleon.workbench.trainer.config.InvalidValueException;
+import dev.chameleon.workbench.trainer.config.OptionalKey;
+import dev.chameleon.workbench.trainer.finetune.BaseModel;
+import dev.chameleon.workbench.trainer.model.LoraConfig;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -10,9 +13,13 @@ import java.util.Map;
 
 /**
  * One SFT run, immutable and checked when loaded (presets in {@code configs/recipes/*.yaml}, read through
- * {@link ConfigLoader}; keys are the snake_case component names). Every key is required.
+ * {@link ConfigLoader}; keys are the snake_case component names). Every key is required except the fine-tuning
+ * ones marked optional below ({@code init_from}, {@code lora}, {@code train_only}), and {@code model} when
+ * {@code init_from} is given.
  *
- * @param model             a preset name under configs/models ({@code tiny}) or a path to a ModelConfig YAML
+ * @param model             a preset name under configs/models ({@code tiny}) or a path to a ModelConfig YAML; with
+ *                          init_from it may be left out (the shape comes from the checkpoint), and when given it must
+ *                          describe the same shape, else the run is refused
  * @param snapshot          snapshot folder (examples.jsonl + manifest.json); relative paths resolve against the
  *                          working directory
  * @param textTokenizer     tokenizer.json
@@ -41,9 +48,18 @@ import java.util.Map;
  * @param devices           where to train: {@code cpu}, {@code gpu} (the first GPU), {@code gpu:0,1} or
  *                          {@code all-gpus}; several devices split each micro-batch across them (data parallel),
  *                          see {@link Devices}
+ * @param initFrom          optional: the weights to start from instead of random ones, a Hugging Face Chameleon
+ *                          folder (config.json + safetensors) or one of our checkpoints (a step-N folder, or a run
+ *                          folder for its newest); loaded before step 1 ({@link BaseModel})
+ * @param lora              optional: train low-rank adapters ({@code rank}, {@code alpha}, {@code dropout},
+ *                          {@code targets}) on the frozen init_from weights instead of every weight
+ *                          ({@link LoraConfig}); checkpoints then hold the adapters alone
+ * @param trainOnly         optional: {@code all} (the default) or {@code image_head_rows}: Anole's recipe, everything
+ *                          frozen but the output head's rows of the image-code token ids (the text rows stay
+ *                          bit-identical); checkpoints then hold the head alone
  */
 public record TrainConfig(
-        String model,
+        @OptionalKey String model,
         String snapshot,
         String textTokenizer,
         String imageTokenizer,
@@ -67,11 +83,43 @@ public record TrainConfig(
         int checkpointEvery,
         int keepLast,
         String outDir,
-        String devices) {
+        String devices,
+        @OptionalKey String initFrom,
+        @OptionalKey LoraConfig lora,
+        @OptionalKey String trainOnly) {
+
+    /** {@code train_only} value: every weight trains (or the adapters, with lora). */
+    public static final String TRAIN_ALL = "all";
+    /** {@code train_only} value: Anole's recipe, only the image-code rows of the output head train. */
+    public static final String IMAGE_HEAD_ROWS = "image_head_rows";
 
     /** Rejects settings that cannot train, naming the field and the fix. */
     public TrainConfig {
-        nonBlank("model", model, "a preset name such as tiny, or a path to a model YAML");
+        initFrom = initFrom == null || initFrom.isBlank() ? null : initFrom.strip();
+        model = model == null || model.isBlank() ? null : model;
+        if (initFrom == null) {
+            nonBlank("model", model, "a preset name such as tiny, or a path to a model YAML (or init_from: a"
+                    + " checkpoint to start from, whose shape is then used)");
+        }
+        trainOnly = trainOnly == null || trainOnly.isBlank() ? TRAIN_ALL : trainOnly.strip();
+        if (!trainOnly.equals(TRAIN_ALL) && !trainOnly.equals(IMAGE_HEAD_ROWS)) {
+            throw new InvalidValueException("train_only", "train_only '" + trainOnly + "' is not known; use "
+                    + TRAIN_ALL + " (every weight) or " + IMAGE_HEAD_ROWS + " (Anole's recipe: only the output head's"
+                    + " image-code rows)");
+        }
+        if (lora != null && initFrom == null) {
+            throw new InvalidValueException("lora", "lora needs init_from: adapters train on the frozen weights of a"
+                    + " checkpoint, and frozen random weights learn nothing; set init_from to a Hugging Face folder or"
+                    + " one of our checkpoints, or remove lora");
+        }
+        if (trainOnly.equals(IMAGE_HEAD_ROWS) && initFrom == null) {
+            throw new InvalidValueException("train_only", "train_only: " + IMAGE_HEAD_ROWS + " needs init_from: the"
+                    + " rest of the model stays frozen, so it must come from a checkpoint; set init_from");
+        }
+        if (trainOnly.equals(IMAGE_HEAD_ROWS) && lora != null) {
+            throw new InvalidValueException("train_only", "train_only: " + IMAGE_HEAD_ROWS + " and lora exclude each"
+                    + " other (one trains the head's image rows, the other adapters); remove one of them");
+        }
         nonBlank("snapshot", snapshot, "the snapshot folder holding examples.jsonl");
         nonBlank("text_tokenizer", textTokenizer, "the path of a tokenizer.json");
         nonBlank("image_tokenizer", imageTokenizer, "the image tokenizer folder");
@@ -134,6 +182,29 @@ public record TrainConfig(
         devices = devices.strip();
     }
 
+    /** A run from random weights, every weight trained; the other fields as in the canonical constructor. */
+    public TrainConfig(String model, String snapshot, String textTokenizer, String imageTokenizer,
+            Map<String, Double> mix, int seqLen, int batchSize, int gradAccum, int steps, double lr, double minLr,
+            int warmupSteps, double beta1, double beta2, double eps, double weightDecay,
+            boolean decayNormsAndEmbeddings, double clipNorm, double zLossWeight, double dropout, long seed,
+            int checkpointEvery, int keepLast, String outDir, String devices) {
+        this(model, snapshot, textTokenizer, imageTokenizer, mix, seqLen, batchSize, gradAccum, steps, lr, minLr,
+                warmupSteps, beta1, beta2, eps, weightDecay, decayNormsAndEmbeddings, clipNorm, zLossWeight, dropout,
+                seed, checkpointEvery, keepLast, outDir, devices, null, null, TRAIN_ALL);
+    }
+
+    /** This config starting from {@code from} (init_from), with {@code lora} (or null) and {@code only} (train_only). */
+    public TrainConfig fineTuning(String from, LoraConfig withLora, String only) {
+        return new TrainConfig(model, snapshot, textTokenizer, imageTokenizer, mix, seqLen, batchSize, gradAccum,
+                steps, lr, minLr, warmupSteps, beta1, beta2, eps, weightDecay, decayNormsAndEmbeddings, clipNorm,
+                zLossWeight, dropout, seed, checkpointEvery, keepLast, outDir, devices, from, withLora, only);
+    }
+
+    /** Whether only part of the model trains (LoRA adapters, or the head's image rows): checkpoints hold that part. */
+    public boolean partial() {
+        return lora != null || trainOnly.equals(IMAGE_HEAD_ROWS);
+    }
+
     /** A run on the CPU ({@code devices: cpu}); the other fields as in the canonical constructor. */
     public TrainConfig(String model, String snapshot, String textTokenizer, String imageTokenizer,
             Map<String, Double> mix, int seqLen, int batchSize, int gradAccum, int steps, double lr, double minLr,
@@ -160,12 +231,26 @@ public record TrainConfig(
         return out;
     }
 
-    /** The model preset or file this run names, with this run's dropout and z-loss weight. */
+    /**
+     * The model this run trains, with this run's dropout and z-loss weight: the shape of init_from when given (a
+     * {@code model} that names another shape is refused), else the preset or file {@code model} names.
+     */
     public ModelConfig resolveModel() {
-        ModelConfig base = model.endsWith(".yaml") || model.endsWith(".yml")
+        if (initFrom != null) {
+            return withTraining(BaseModel.resolve(initFrom).checkAgainst(model == null ? null : namedModel(), model));
+        }
+        return withTraining(namedModel());
+    }
+
+    /** The preset or file {@code model} names, as written. */
+    public ModelConfig namedModel() {
+        if (model == null) {
+            throw new InvalidValueException("model", "model is not given; the shape comes from init_from ("
+                    + initFrom + ")");
+        }
+        return model.endsWith(".yaml") || model.endsWith(".yml")
                 ? ConfigLoader.load(Path.of(model), ModelConfig.class)
                 : ConfigLoader.preset("models", model, ModelConfig.class);
-        return withTraining(base);
     }
 
     /** {@code base} with this run's dropout and z-loss weight. */

@@ -3,7 +3,7 @@ package dev.chameleon.workbench.trainer.hf.safetensors;
 import static dev.chameleon.workbench.trainer.hf.safetensors.InvalidSafetensorsException.tensorPart;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chameleon.workbench.trainer.hf.StrictJson;
+import dev.chameleon.workbench.trainer.hf.json.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package dev.chameleon.workbench.trainer.hf.safetensors;
 
-import dev.chameleon.workbench.trainer.hf.StrictJson;
+import dev.chameleon.workbench.trainer.hf.json.StrictJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

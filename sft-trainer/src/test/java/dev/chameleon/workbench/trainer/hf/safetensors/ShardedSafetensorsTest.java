@@ -3,7 +3,7 @@ package dev.chameleon.workbench.trainer.hf.safetensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chameleon.workbench.trainer.hf.StrictJson;
+import dev.chameleon.workbench.trainer.hf.json.StrictJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,4 +1,4 @@
-package dev.chameleon.workbench.trainer.hf;
+package dev.chameleon.workbench.trainer.hf.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -58,7 +58,7 @@ public final class StrictJson {
         }
         if (node == null || !node.isObject()) {
             throw new Invalid("must be a JSON object {...}, found "
-                    + (node == null || node.isMissingNode() ? "nothing" : JsonFields.describe(node)));
+                    + (node == null || node.isMissingNode() ? "nothing" : describe(node)));
         }
         return node;
     }
@@ -70,5 +70,21 @@ public final class StrictJson {
         }
         long v = n.longValue();
         return v < 0 ? -1 : v;
+    }
+
+    /** A JSON value as an error message names it: "the string \"abc\"", "the number 3", "a list", ... */
+    public static String describe(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case STRING -> "the string \"" + abbreviate(n.textValue()) + "\"";
+            case NUMBER -> "the number " + abbreviate(n.asText());
+            case BOOLEAN -> String.valueOf(n.booleanValue());
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            default -> n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }
