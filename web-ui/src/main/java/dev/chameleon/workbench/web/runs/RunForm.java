@@ -75,6 +75,12 @@ final class RunForm extends VerticalLayout {
         startFrom.setItemLabelGenerator(c -> c == null ? RANDOM : c.label());
         startFrom.setHelperText("A checkpoint trained here or an imported one (Playground: Add checkpoint folder…)"
                 + " becomes the run config's init_from");
+        startFrom.addValueChangeListener(e -> {
+            // A checkpoint brings its own shape: the model size no longer applies.
+            model.setEnabled(e.getValue() == null);
+            model.setHelperText(e.getValue() == null ? null : "The shape of the checkpoint it starts from");
+            renderMemoryNote();
+        });
         refreshStartFrom();
         steps.setId("run-steps");
         steps.setStepButtonsVisible(true);
@@ -177,7 +183,8 @@ final class RunForm extends VerticalLayout {
         Map<String, Double> weights = new LinkedHashMap<>();
         mix.forEach((c, f) -> weights.put(c.wireName(), f.getValue() == null ? 0.0 : f.getValue()));
         CheckpointChoice from = startFrom.getValue();
-        return new RunRequest(dataset.getValue(), preset.getValue(), model.getValue(), steps.getValue(), rate,
+        return new RunRequest(dataset.getValue(), preset.getValue(), from == null ? model.getValue() : null,
+                steps.getValue(), rate,
                 seqLen.getValue(), weights, from == null ? "" : from.dir().toString());
     }
 
@@ -257,7 +264,9 @@ final class RunForm extends VerticalLayout {
 
     /** The memory the chosen preset, model size and sequence length need, and whether this machine has it. */
     private void renderMemoryNote() {
-        memoryNote.setText(service.memoryNote(preset.getValue(), model.getValue(), seqLen.getValue()));
+        // The estimate needs a model preset; a run from a checkpoint has the checkpoint's shape instead.
+        memoryNote.setText(startFrom.getValue() != null ? ""
+                : service.memoryNote(preset.getValue(), model.getValue(), seqLen.getValue()));
     }
 
     /** Says when the next run trains the workspace's tokenizers first, and with what. */

@@ -5,6 +5,7 @@ import dev.chameleon.workbench.curation.model.ReviewStatus;
 import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
+import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
 import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
@@ -95,17 +96,32 @@ final class RunPlanner {
         } catch (RuntimeException e) {
             throw new InvalidRunException("preset", "Run preset '" + r.preset() + "' cannot be used: " + e.getMessage());
         }
-        if (r.model() == null || r.model().isBlank()) {
+        boolean noModel = r.model() == null || r.model().isBlank();
+        if (noModel && r.initFrom().isEmpty()) {
             throw new InvalidRunException("model", "Choose a model size, e.g. tiny");
         }
-        if (!models().contains(r.model())) {
-            throw new InvalidRunException("model", "There is no model preset '" + r.model() + "'; choose one of "
-                    + String.join(", ", models()));
+        if (!noModel) {
+            if (!models().contains(r.model())) {
+                throw new InvalidRunException("model", "There is no model preset '" + r.model() + "'; choose one of "
+                        + String.join(", ", models()));
+            }
+            ConfigLoader.preset("models", r.model(), ModelConfig.class);
         }
-        ConfigLoader.preset("models", r.model(), ModelConfig.class);
         checkInitFrom(r);
         Path here = runsDir.toAbsolutePath();
-        resolve(r, here, here, here, here);
+        TrainConfig config = resolve(r, here, here, here, here);
+        if (config.initFrom() != null) {
+            // The shape comes from the checkpoint (config.json or provenance.json, read without the engine); a model
+            // size that names another shape is refused here rather than when the trainer starts.
+            try {
+                config.resolveModel();
+            } catch (InvalidValueException e) {
+                throw new InvalidRunException(formField(e.key()), e.getMessage());
+            } catch (RuntimeException e) {
+                throw new InvalidRunException("init_from", "Cannot start from " + config.initFrom() + ": "
+                        + e.getMessage());
+            }
+        }
         checkImagesFit(r);
     }
 
@@ -161,26 +177,30 @@ final class RunPlanner {
 
     /**
      * The run config a request resolves to: the preset with the request's overrides and these paths. The
-     * schedule keeps its shape: min_lr scales with lr, and the warm-up with the steps.
-     *
-     * <p>A request that starts from a checkpoint is refused: the trainer's run config has no {@code init_from} key
-     * yet, and a run that silently started from random weights instead would look like a fine-tuning run.
+     * schedule keeps its shape: min_lr scales with lr, and the warm-up with the steps. A request that starts from a
+     * checkpoint carries it as {@code init_from} (the preset's own init_from, a placeholder path, is not used), with
+     * the preset's {@code lora} and {@code train_only}; from a folder in the Hugging Face layout the run reads that
+     * folder's tokenizer.json, since the checkpoint's token ids are those of its own tokenizer.
      */
     TrainConfig resolve(RunRequest r, Path snapshot, Path textTokenizer, Path imageTokenizer, Path outDir) {
-        if (!r.initFrom().isEmpty()) {
-            throw new InvalidRunException("init_from", "Starting from a checkpoint needs the trainer's init_from "
-                    + "setting, which this build's trainer does not read yet; choose Random initialisation for now");
-        }
         TrainConfig p = preset(r.preset());
+        String from = r.initFrom().isEmpty() ? null : r.initFrom();
+        String model = r.model() == null || r.model().isBlank() ? null : r.model();
+        Path text = textTokenizer;
+        if (from != null && Files.isRegularFile(Path.of(from).resolve(HfCheckpoint.TOKENIZER))
+                && Files.isRegularFile(Path.of(from).resolve(HfCheckpoint.CONFIG))) {
+            text = Path.of(from).resolve(HfCheckpoint.TOKENIZER);
+        }
         double minLr = p.lr() > 0 && r.lr() > 0 && Double.isFinite(r.lr()) ? p.minLr() * (r.lr() / p.lr()) : 0;
         int warmup = r.steps() == p.steps() ? p.warmupSteps()
                 : (int) Math.max(0, Math.min(r.steps(), Math.round((double) p.warmupSteps() * r.steps() / p.steps())));
         try {
-            return new TrainConfig(r.model(), snapshot.toAbsolutePath().toString(),
-                    textTokenizer.toAbsolutePath().toString(), imageTokenizer.toAbsolutePath().toString(), r.mix(),
+            return new TrainConfig(model, snapshot.toAbsolutePath().toString(),
+                    text.toAbsolutePath().toString(), imageTokenizer.toAbsolutePath().toString(), r.mix(),
                     r.seqLen(), p.batchSize(), p.gradAccum(), r.steps(), r.lr(), minLr, warmup, p.beta1(), p.beta2(),
                     p.eps(), p.weightDecay(), p.decayNormsAndEmbeddings(), p.clipNorm(), p.zLossWeight(), p.dropout(),
-                    p.seed(), p.checkpointEvery(), p.keepLast(), outDir.toAbsolutePath().toString(), p.devices());
+                    p.seed(), p.checkpointEvery(), p.keepLast(), outDir.toAbsolutePath().toString(), p.devices(),
+                    from, p.lora(), p.trainOnly());
         } catch (InvalidValueException e) {
             throw new InvalidRunException(formField(e.key()), e.getMessage());
         }
@@ -188,7 +208,8 @@ final class RunPlanner {
 
     /**
      * The form field that sets a TrainConfig key: keys the form does not show map to the field that sets them
-     * (min_lr follows lr, warmup_steps follows steps); {@code mix/CATEGORY} is that category's weight field.
+     * (min_lr follows lr, warmup_steps follows steps, and a preset's lora or train_only, which need a checkpoint to
+     * start from, point at Start from); {@code mix/CATEGORY} is that category's weight field.
      */
     static String formField(String key) {
         if (key.startsWith("mix/")) {
@@ -197,7 +218,8 @@ final class RunPlanner {
         return switch (key) {
             case "min_lr" -> "lr";
             case "warmup_steps" -> "steps";
-            default -> key;
+            case "lora", "train_only" -> "init_from";
+            default -> key.startsWith("lora/") ? "init_from" : key;
         };
     }
 

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.chameleon.workbench.curation.model.Category;
+import dev.chameleon.workbench.trainer.train.TrainConfig;
 import dev.chameleon.workbench.web.KaribuTest;
 import dev.chameleon.workbench.web.TestData;
 import dev.chameleon.workbench.web.generation.CheckpointChoice;
@@ -206,15 +207,25 @@ class RunsViewTest extends KaribuTest {
             startFrom.setValue(imported);
             RunRequest request = _get(RunForm.class).request();
             assertThat(request.initFrom()).isEqualTo(folder.toString());
+            assertThat(request.model()).as("the shape comes from the checkpoint").isNull();
+            assertThat(field(ComboBox.class, "run-model").isEnabled()).isFalse();
 
-            // The trainer's run config has no init_from yet: the launch is refused beside the field, not run from
-            // random weights.
+            fakeTrainer("exit 0");
             _click(field(Button.class, "launch-run"));
-            assertThat(startFrom.isInvalid()).isTrue();
-            assertThat(startFrom.getErrorMessage()).contains("init_from").contains("does not read yet")
-                    .contains("Random initialisation");
-            assertThat(service.runs()).hasSize(before);
+            assertThat(startFrom.isInvalid()).as(startFrom.getErrorMessage()).isFalse();
+            assertThat(_find(Paragraph.class, spec -> spec.withId("run-form-error"))).isEmpty();
+            assertThat(service.runs()).hasSize(before + 1);
+            Path runYaml = service.runs().get(0).dir().resolve("run.yaml");
+            assertThat(Files.readString(runYaml)).contains("init_from: " + folder);
+            TrainConfig written = TrainConfig.load(runYaml);
+            assertThat(written.initFrom()).isEqualTo(folder.toString());
+            assertThat(written.model()).isNull();
+            assertThat(written.textTokenizer()).as("the checkpoint's own tokenizer")
+                    .isEqualTo(folder.resolve("tokenizer.json").toString());
+            assertThat(written.resolveModel().layers()).isEqualTo(1);
 
+            assertThatThrownBy(() -> service.validate(request.withModel("tiny")))
+                    .isInstanceOfSatisfying(InvalidRunException.class, e -> assertThat(e.field()).isEqualTo("model"));
             assertThatThrownBy(() -> service.validate(request.withInitFrom(folder.resolve("gone").toString())))
                     .isInstanceOf(InvalidRunException.class).hasMessageContaining("is not a checkpoint folder");
             Files.delete(folder.resolve("tokenizer.json"));
