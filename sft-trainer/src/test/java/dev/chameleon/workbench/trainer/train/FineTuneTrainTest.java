@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * weight bit-identical and move the adapters, Anole's recipe moves only the head's image rows, and a LoRA run's
  * checkpoints hold the adapters alone and load back over their base.
  */
-@org.junit.jupiter.api.Tag("engine")
+@Tag("engine")
 class FineTuneTrainTest {
 
     private static final LoraConfig LORA = new LoraConfig(4, 8, 0.0, LoraConfig.ALL_TARGETS);

@@ -264,9 +264,10 @@ final class RunForm extends VerticalLayout {
 
     /** The memory the chosen preset, model size and sequence length need, and whether this machine has it. */
     private void renderMemoryNote() {
-        // The estimate needs a model preset; a run from a checkpoint has the checkpoint's shape instead.
-        memoryNote.setText(startFrom.getValue() != null ? ""
-                : service.memoryNote(preset.getValue(), model.getValue(), seqLen.getValue()));
+        // A run from a checkpoint takes the checkpoint's shape instead of the model size.
+        CheckpointChoice from = startFrom.getValue();
+        memoryNote.setText(service.memoryNote(preset.getValue(), from == null ? model.getValue() : null,
+                seqLen.getValue(), from == null ? null : from.dir().toString()));
     }
 
     /** Says when the next run trains the workspace's tokenizers first, and with what. */

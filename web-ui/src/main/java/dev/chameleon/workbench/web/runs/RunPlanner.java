@@ -6,6 +6,7 @@ import dev.chameleon.workbench.curation.store.DatasetSummary;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.config.ConfigLoader;
 import dev.chameleon.workbench.trainer.hf.HfCheckpoint;
+import dev.chameleon.workbench.trainer.hf.HfChameleonConfig;
 import dev.chameleon.workbench.trainer.config.InvalidValueException;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
 import dev.chameleon.workbench.trainer.tokens.image.VqConfig;
@@ -71,10 +72,27 @@ final class RunPlanner {
      * per window and the run preset's micro-batch, full fine-tuning in fp32. The vocabulary is the model preset's,
      * which the workspace's tokenizer may later narrow, so the estimate errs high.
      */
-    MemoryEstimate memory(String presetName, String modelName, int seqLen) {
+    MemoryEstimate memory(String presetName, String modelName, int seqLen, String initFrom) {
         TrainConfig p = preset(presetName);
-        ModelConfig m = p.withTraining(ConfigLoader.preset("models", modelName, ModelConfig.class));
-        return MemoryEstimate.fullFineTuning(m, seqLen, p.batchSize());
+        boolean fromCheckpoint = initFrom != null && !initFrom.isBlank();
+        Path here = runsDir.toAbsolutePath();
+        TrainConfig run = resolve(new RunRequest("", presetName, fromCheckpoint ? null : modelName, p.steps(), p.lr(),
+                seqLen, p.mix(), fromCheckpoint ? initFrom : ""), here, here, here, here);
+        ModelConfig m = run.resolveModel();
+        return MemoryEstimate.forRun(run, m, imageCodes(initFrom));
+    }
+
+    /** The image codes of the vocabulary a run trains: the checkpoint's (Hugging Face config) or the workspace's. */
+    private int imageCodes(String initFrom) {
+        try {
+            if (initFrom != null && !initFrom.isBlank() && HfCheckpoint.isHfFolder(Path.of(initFrom))) {
+                return HfChameleonConfig.read(Path.of(initFrom)).imageTokenRange()
+                        .map(HfChameleonConfig.ImageTokenRange::count).orElse(0);
+            }
+            return VqConfig.preset(tokenizers.recipe().imageConfig()).codebookSize();
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;                                                           // counts only for the image-head recipe
+        }
     }
 
     /** Checks a request without launching it; throws naming the form field and what to change. */

@@ -133,14 +133,14 @@ class RunsViewTest extends KaribuTest {
         String shortWindows = memory.getText();
         assertThat(shortWindows).startsWith("Memory needed: about ")
                 .contains("(weights ", "gradients ", "optimizer ", "activations ")
-                .contains("this machine has ").endsWith(": fits");
+                .contains("by the formula", "plan for ", "this machine has ").endsWith(": fits");
 
         field(IntegerField.class, "run-seq-len").setValue(256);
         assertThat(memory.getText()).startsWith("Memory needed: about ").isNotEqualTo(shortWindows);
 
         field(ComboBox.class, "run-model").setValue("chameleon-34b");
         assertThat(memory.getText())
-                .contains("does not fit: lower the sequence length, use a smaller model, or (later) LoRA");
+                .contains("does not fit: lower the sequence length, use a smaller model, or a LoRA preset");
     }
 
     @Test
@@ -209,6 +209,12 @@ class RunsViewTest extends KaribuTest {
             assertThat(request.initFrom()).isEqualTo(folder.toString());
             assertThat(request.model()).as("the shape comes from the checkpoint").isNull();
             assertThat(field(ComboBox.class, "run-model").isEnabled()).isFalse();
+            // The memory line follows the checkpoint's shape (one layer here), not the disabled model size.
+            String fromCheckpoint = field(Span.class, "run-memory").getText();
+            assertThat(fromCheckpoint).startsWith("Memory needed: about ").doesNotContain("unknown");
+            startFrom.setValue(null);
+            assertThat(field(Span.class, "run-memory").getText()).isNotEqualTo(fromCheckpoint);
+            startFrom.setValue(imported);
 
             fakeTrainer("exit 0");
             _click(field(Button.class, "launch-run"));
