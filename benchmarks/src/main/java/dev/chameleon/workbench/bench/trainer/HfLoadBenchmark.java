@@ -108,16 +108,7 @@ public final class HfLoadBenchmark {
             }
             w.write(tmp);
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model_type", "chameleon");
-        json.put("vocab_size", c.vocabSize());
-        json.put("hidden_size", c.hidden());
-        json.put("intermediate_size", c.ffnHidden());
-        json.put("num_hidden_layers", c.layers());
-        json.put("num_attention_heads", c.heads());
-        json.put("num_key_value_heads", c.kvHeads());
-        json.put("max_position_embeddings", c.maxContext());
-        json.put("torch_dtype", "bfloat16");
+        Map<String, Object> json = HfCheckpoint.modelConfigJson(c, Dtype.BF16);
         Files.writeString(tmp.resolve("config.json"), new ObjectMapper().writeValueAsString(json));
         Files.move(tmp, dir);
         System.out.printf(Locale.ROOT, "wrote %.2f GB in %.1f s%n", folderBytes(dir) / 1e9, (System.nanoTime() - t0) / 1e9);

@@ -117,11 +117,7 @@ public final class Checkpoint {
                 throw new IOException(file + " holds " + n + " parameters but the model has " + params.size()
                         + "; use the model config the checkpoint was written with (its provenance's resolved_config)");
             }
-            long largest = 0;
-            for (Pair<String, Parameter> p : params) {
-                largest = Math.max(largest, p.getValue().getArray().size());
-            }
-            WeightCopy copy = new WeightCopy(largest);
+            WeightCopy copy = WeightCopy.forLargestOf(params);
             for (Pair<String, Parameter> p : params) {
                 String name = in.readUTF();
                 if (!name.equals(p.getKey())) {
@@ -141,6 +137,7 @@ public final class Checkpoint {
      */
     public static int readNamed(Path checkpoint, PairList<String, Parameter> params) throws IOException {
         Path file = checkpoint.resolve(MODEL);
+        WeightCopy copy = WeightCopy.forLargestOf(params);
         try (DataInputStream in = open(file)) {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
@@ -150,7 +147,7 @@ public final class Checkpoint {
                     throw new IOException(file + ": parameter " + name + " is not in the model; load it into the model"
                             + " (and LoRA settings) the checkpoint's provenance records");
                 }
-                readArray(in, p.getArray());
+                readArray(in, p.getArray(), copy);
             }
             return n;
         }
@@ -184,7 +181,7 @@ public final class Checkpoint {
     }
 
     /** As {@link #readArray(DataInputStream, NDArray)}, staging through {@code copy} (see {@link WeightCopy}). */
-    static void readArray(DataInputStream in, NDArray into, WeightCopy copy) throws IOException {
+    public static void readArray(DataInputStream in, NDArray into, WeightCopy copy) throws IOException {
         int n = in.readInt();
         if (n != into.size()) {
             throw new IOException("saved array has " + n + " elements, expected " + into.size()

@@ -3,6 +3,9 @@ package dev.chameleon.workbench.trainer.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -28,6 +31,15 @@ public final class WeightCopy {
                     + " buffer (2 GiB); it cannot be loaded in one piece on this engine");
         }
         staging = ByteBuffer.allocateDirect((int) Math.max(4, maxElements * 4)).order(ByteOrder.nativeOrder());
+    }
+
+    /** A staging buffer for the largest of {@code params}' arrays. */
+    public static WeightCopy forLargestOf(PairList<String, Parameter> params) {
+        long largest = 0;
+        for (Pair<String, Parameter> p : params) {
+            largest = Math.max(largest, p.getValue().getArray().size());
+        }
+        return new WeightCopy(largest);
     }
 
     /** The staging area, cleared, as floats: fill it with the next tensor's values, then call {@link #assign}. */

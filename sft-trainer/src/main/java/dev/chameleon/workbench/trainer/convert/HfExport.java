@@ -2,7 +2,6 @@ package dev.chameleon.workbench.trainer.convert;
 
 import ai.djl.ndarray.NDManager;
 import dev.chameleon.workbench.trainer.finetune.BaseModel;
-import dev.chameleon.workbench.trainer.generate.GenerationException;
 import dev.chameleon.workbench.trainer.generate.HfFolders;
 import dev.chameleon.workbench.trainer.generate.ModelFiles;
 import dev.chameleon.workbench.trainer.generate.TokenizerLoader;
@@ -54,13 +53,7 @@ public final class HfExport {
     public static void export(Path checkpoint, Path out, Dtype dtype, long maxShardBytes, TokenizerLoader tokenizers)
             throws IOException {
         ModelFiles files = ModelFiles.resolve(checkpoint);
-        TextTokenizer text;
-        try {
-            text = tokenizers.text(files.textTokenizer());
-        } catch (IOException | RuntimeException e) {
-            throw new GenerationException("the text tokenizer " + files.textTokenizer() + " cannot be loaded ("
-                    + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
-        }
+        TextTokenizer text = files.textTokenizer(tokenizers);
         try (NDManager manager = NDManager.newBaseManager()) {
             // A LoRA checkpoint is its base plus the adapters, merged here (W + (alpha / r) B A) before writing.
             ChameleonModel net = BaseModel.loadMerged(files.checkpoint(), files.model(), manager);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.chameleon.workbench.trainer.model.ModelConfig;
+import dev.chameleon.workbench.trainer.tokens.TextTokenizer;
 import dev.chameleon.workbench.trainer.tokens.image.VqImageTokenizer;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
 import dev.chameleon.workbench.trainer.checkpoint.CheckpointInfo;
@@ -92,6 +93,16 @@ public record ModelFiles(Path checkpoint, ModelConfig model, Path textTokenizer,
         Path image = tokenizer("image", ckpt, hashes, run == null ? null : run.resolve("tokenizers").resolve("image"),
                 train.path("image_tokenizer").asText(null), true);
         return new ModelFiles(ckpt, model, text, image);
+    }
+
+    /** Opens the text tokenizer with {@code tokenizers}; a failure says which file and what to use instead. */
+    public TextTokenizer textTokenizer(TokenizerLoader tokenizers) {
+        try {
+            return tokenizers.text(textTokenizer);
+        } catch (IOException | RuntimeException e) {
+            throw new GenerationException("the text tokenizer " + textTokenizer + " cannot be loaded ("
+                    + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
+        }
     }
 
     /** The step folder itself, or the newest step-N under RUN/checkpoints or directly under {@code dir}. */

@@ -36,13 +36,7 @@ final class ModelLoader {
             return loadHf(checkpointDir, tokenizers);
         }
         ModelFiles files = ModelFiles.resolve(checkpointDir);
-        TextTokenizer text;
-        try {
-            text = tokenizers.text(files.textTokenizer());
-        } catch (IOException | RuntimeException e) {
-            throw new GenerationException("the text tokenizer " + files.textTokenizer() + " cannot be loaded ("
-                    + e.getMessage() + "); use the tokenizer.json the run was trained with", e);
-        }
+        TextTokenizer text = files.textTokenizer(tokenizers);
         ImageTokenizer img;
         try {
             img = tokenizers.image(files.imageTokenizer());

@@ -143,14 +143,12 @@ public final class HfCheckpoint implements Closeable {
     public void loadInto(ChameleonModel model, Progress progress) throws IOException {
         PairList<String, Parameter> params = model.baseParameters();             // LoRA adapters are not in it
         Set<String> expected = new HashSet<>();
-        long largest = 0;
         List<String[]> plan = new ArrayList<>();                                // {our name, hf name}
         for (Pair<String, Parameter> p : params) {
             String hf = HfWeights.hfName(p.getKey()).orElseThrow(() -> new IllegalStateException(
                     "no Hugging Face name for parameter " + p.getKey()));
             plan.add(new String[] {p.getKey(), hf});
             expected.add(hf);
-            largest = Math.max(largest, p.getValue().getArray().size());
         }
         Set<String> extra = new TreeSet<>();
         for (String name : weights.names()) {
@@ -163,7 +161,7 @@ public final class HfCheckpoint implements Closeable {
                     + first(extra, 5) + "; the checkpoint is not a plain Chameleon (biases, tied or extra layers?),"
                     + " or config.json does not describe it (check num_hidden_layers)");
         }
-        WeightCopy copy = new WeightCopy(largest);
+        WeightCopy copy = WeightCopy.forLargestOf(params);
         int done = 0;
         for (String[] entry : plan) {
             Parameter p = params.get(entry[0]);
@@ -283,6 +281,20 @@ public final class HfCheckpoint implements Closeable {
             String name = l.isImageCode(id) ? VocabularyLayout.imageCodeName(l.imageCode(id)) : tokenizer.tokenName(id);
             vocabulary.putIfAbsent(name, id);
         }
+        Map<String, Object> json = modelConfigJson(c, dtype);
+        json.put("bos_token_id", l.bos());
+        json.put("eos_token_id", l.eos());
+        json.put("pad_token_id", l.pad());
+        Integer image = vocabulary.get("<image>");
+        if (image != null) {
+            json.put("image_token_id", image);
+        }
+        json.put("vocabulary_map", vocabulary);
+        return json;
+    }
+
+    /** The shape part of transformers' ChameleonConfig for {@code c}: sizes, norms, rotary base, dtype; no tokens. */
+    public static Map<String, Object> modelConfigJson(ModelConfig c, Dtype dtype) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("architectures", List.of("ChameleonForConditionalGeneration"));
         json.put("model_type", "chameleon");
@@ -302,19 +314,11 @@ public final class HfCheckpoint implements Closeable {
         json.put("model_parallel_size", 1);
         json.put("swin_norm", c.normReordering());
         json.put("tie_word_embeddings", false);
-        json.put("bos_token_id", l.bos());
-        json.put("eos_token_id", l.eos());
-        json.put("pad_token_id", l.pad());
-        Integer image = vocabulary.get("<image>");
-        if (image != null) {
-            json.put("image_token_id", image);
-        }
         json.put("torch_dtype", switch (dtype) {
             case BF16 -> "bfloat16";
             case F16 -> "float16";
             default -> "float32";
         });
-        json.put("vocabulary_map", vocabulary);
         return json;
     }
 

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.chameleon.workbench.trainer.checkpoint.Checkpoint;
+import dev.chameleon.workbench.trainer.checkpoint.WeightCopy;
 import dev.chameleon.workbench.trainer.model.ChameleonModel;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -199,14 +200,19 @@ public final class AdamW {
             throw new IOException("optimizer state holds " + n + " parameters, the model " + weights.size()
                     + "; resume with the model config the checkpoint was written with");
         }
+        long largest = 0;
+        for (NDArray moment : m) {
+            largest = Math.max(largest, moment.size());
+        }
+        WeightCopy copy = new WeightCopy(largest);                               // one staging buffer for all moments
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             if (!name.equals(names.get(i))) {
                 throw new IOException("optimizer state parameter " + i + " is " + name + ", the model's "
                         + names.get(i) + "; resume with the same model config");
             }
-            Checkpoint.readArray(in, m.get(i));
-            Checkpoint.readArray(in, v.get(i));
+            Checkpoint.readArray(in, m.get(i), copy);
+            Checkpoint.readArray(in, v.get(i), copy);
         }
     }
 }
