@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "export-hf", mixinStandardHelpOptions = true,
         description = "Write a trained checkpoint as a Hugging Face Chameleon folder (config.json, safetensors, "
-        + "tokenizer.json) that transformers' ChameleonForConditionalGeneration loads.")
+        + "tokenizer.json) laid out for transformers' ChameleonForConditionalGeneration.")
 final class ExportHfCommand implements Callable<Integer> {
 
     /** Storage types offered on the command line. */

@@ -21,10 +21,10 @@ import java.util.Map;
 /**
  * Writes one of our checkpoints (a step folder, or a run folder's newest) as a Chameleon folder in the Hugging Face
  * layout: config.json, safetensors, the run's tokenizer.json, and our image tokenizer beside them
- * ({@link HfFolders#IMAGE_TOKENIZER}) so the folder also opens in the Playground. transformers loads the language
- * model from it with {@code ChameleonForConditionalGeneration.from_pretrained}, and our image tokenizer's encoder
- * as {@code model.vqmodel.*} when the release's VQGAN family can express its shape ({@link HfVqExport}); else
- * transformers initialises that part randomly, with a warning, and images go through our own file.
+ * ({@link HfFolders#IMAGE_TOKENIZER}) so the folder also opens in the Playground. It is written for transformers'
+ * {@code ChameleonForConditionalGeneration.from_pretrained} (not yet tried there), with our image tokenizer's encoder
+ * as {@code model.vqmodel.*} when the release's VQGAN family can express its shape ({@link HfVqExport}); else that
+ * part is absent, transformers would initialise it randomly, and images go through our own file.
  */
 public final class HfExport {
 
